@@ -1,0 +1,51 @@
+import type { LoaderFunctionArgs } from "@remix-run/node";
+import { Form, Link, NavLink, Outlet, useLoaderData } from "@remix-run/react";
+import { GeneralErrorBoundary } from "../components/error-boundary";
+import * as styles from "../components/page.css";
+import * as ui from "../components/ui.css";
+import { requireUser } from "../utils/auth.server";
+
+/** The signed-in shell: every page below requires a session. */
+export async function loader({ request, context }: LoaderFunctionArgs) {
+  const user = await requireUser(request, context);
+  return { user };
+}
+
+export default function AppShell() {
+  const { user } = useLoaderData<typeof loader>();
+  return (
+    <>
+      <a href="#main" className="skip-link">
+        Skip to content
+      </a>
+      <header className={styles.header}>
+        <Link to="/dashboard" className={styles.brand}>
+          Mautic tenant panel
+        </Link>
+        <nav aria-label="Main" className={styles.nav}>
+          <NavLink to="/dashboard" className={styles.navLink}>
+            Overview
+          </NavLink>
+        </nav>
+        <div className={styles.userBox}>
+          <span data-testid="current-user">{user.email}</span>
+          <span className={ui.badge[user.role]} data-testid="current-role">
+            {user.role}
+          </span>
+          <Form method="post" action="/logout">
+            <button type="submit" className={ui.button.quiet}>
+              Sign out
+            </button>
+          </Form>
+        </div>
+      </header>
+      <main id="main" className={styles.main}>
+        <Outlet />
+      </main>
+    </>
+  );
+}
+
+export function ErrorBoundary() {
+  return <GeneralErrorBoundary />;
+}

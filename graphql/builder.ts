@@ -1,0 +1,46 @@
+/**
+ * The Pothos schema builder: plugins and their options, no types (those live one per file in
+ * ./types). Plugin order is fixed: ScopeAuth first, then Errors before Prisma.
+ */
+import SchemaBuilder from "@pothos/core";
+import ErrorsPlugin from "@pothos/plugin-errors";
+import PrismaPlugin from "@pothos/plugin-prisma";
+import ScopeAuthPlugin from "@pothos/plugin-scope-auth";
+import type { SessionUser } from "../server/auth/sessions";
+import { ForbiddenError, NotAuthenticatedError } from "../server/errors";
+import type PrismaTypes from "../server/generated/pothos-types";
+import { getDatamodel } from "../server/generated/pothos-types";
+import type { GraphQLContext } from "./context";
+
+type SignedIn = GraphQLContext & { user: SessionUser };
+
+export const builder = new SchemaBuilder<{
+  Context: GraphQLContext;
+  PrismaTypes: PrismaTypes;
+  AuthScopes: { loggedIn: boolean; admin: boolean };
+  AuthContexts: { loggedIn: SignedIn; admin: SignedIn };
+  Scalars: { DateTime: { Input: Date; Output: Date } };
+}>({
+  plugins: [ScopeAuthPlugin, ErrorsPlugin, PrismaPlugin],
+  scopeAuth: {
+    authorizeOnSubscribe: true,
+    authScopes: (context) => ({
+      loggedIn: context.user !== null,
+      admin: context.user?.role === "ADMIN",
+    }),
+    // Unmasked on purpose (they are AppErrors): the caller learns whether to sign in or give up.
+    unauthorizedError: (_parent, context) =>
+      context.user ? new ForbiddenError() : new NotAuthenticatedError(),
+  },
+  errors: {
+    // Only AppError subclasses listed per field become typed results; nothing else leaks.
+    defaultTypes: [],
+  },
+  prisma: {
+    client: (context) => context.services.prisma,
+    dmmf: getDatamodel(),
+    exposeDescriptions: true,
+    filterConnectionTotalCount: true,
+    onUnusedQuery: null,
+  },
+});

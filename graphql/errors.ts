@@ -1,0 +1,73 @@
+/**
+ * The error types the schema exposes: an `Error` interface every AppError implements, and one
+ * object type per AppError subclass that a field may return as a typed result. Only these
+ * classes are ever shown to clients; anything else is masked by Yoga.
+ */
+import {
+  APP_ERROR_CODES,
+  AppError,
+  ConflictError,
+  InvalidCredentialsError,
+  TooManyAttemptsError,
+  ValidationError,
+  type FieldError,
+} from "../server/errors";
+import { builder } from "./builder";
+
+export const ErrorCode = builder.enumType("ErrorCode", {
+  description: "Stable, machine-readable error codes.",
+  values: APP_ERROR_CODES,
+});
+
+export const ErrorInterface = builder.interfaceRef<AppError>("Error").implement({
+  description: "Something the caller can act on went wrong. `message` is written for people.",
+  fields: (t) => ({
+    message: t.exposeString("message"),
+    code: t.field({ type: ErrorCode, resolve: (error) => error.code }),
+  }),
+});
+
+const FieldErrorRef = builder.objectRef<FieldError>("FieldError").implement({
+  description: "One problem with one input field.",
+  fields: (t) => ({
+    field: t.exposeString("field", { description: "The input's name, e.g. `email`." }),
+    message: t.exposeString("message"),
+  }),
+});
+
+builder.objectType(ValidationError, {
+  name: "ValidationError",
+  description: "The input broke one or more rules; each is named in `fieldErrors`.",
+  interfaces: [ErrorInterface],
+  isTypeOf: (value) => value instanceof ValidationError,
+  fields: (t) => ({
+    fieldErrors: t.field({ type: [FieldErrorRef], resolve: (error) => error.fieldErrors }),
+  }),
+});
+
+builder.objectType(InvalidCredentialsError, {
+  name: "InvalidCredentialsError",
+  description: "The e-mail address or password is incorrect (the two are never told apart).",
+  interfaces: [ErrorInterface],
+  isTypeOf: (value) => value instanceof InvalidCredentialsError,
+});
+
+builder.objectType(TooManyAttemptsError, {
+  name: "TooManyAttemptsError",
+  description: "Too many failed sign-ins for this account or address; wait before trying again.",
+  interfaces: [ErrorInterface],
+  isTypeOf: (value) => value instanceof TooManyAttemptsError,
+  fields: (t) => ({
+    retryAfterSeconds: t.exposeInt("retryAfterSeconds"),
+  }),
+});
+
+builder.objectType(ConflictError, {
+  name: "ConflictError",
+  description: "The change conflicts with existing data (e.g. a duplicate e-mail).",
+  interfaces: [ErrorInterface],
+  isTypeOf: (value) => value instanceof ConflictError,
+  fields: (t) => ({
+    field: t.exposeString("field", { nullable: true }),
+  }),
+});

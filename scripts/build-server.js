@@ -1,0 +1,17 @@
+// Bundles the Node server (server/index.ts and what it imports, including the generated Prisma
+// client) into build/server.js. Packages from node_modules stay external.
+import { build } from "esbuild";
+
+await build({
+  entryPoints: ["server/index.ts"],
+  outfile: "build/server.js",
+  bundle: true,
+  platform: "node",
+  format: "esm",
+  target: "node20",
+  packages: "external",
+  sourcemap: "linked",
+  logLevel: "warning",
+  banner: { js: "// Built by scripts/build-server.js; edit server/ instead." },
+});
+console.log("built build/server.js");

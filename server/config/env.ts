@@ -1,0 +1,292 @@
+/**
+ * The panel's configuration: parsed once, at start, from the environment (plus `.env` outside
+ * production) by one schema. A bad value stops the process with one message that lists every
+ * bad key and why. Nothing else in the code base reads `process.env` (a lint rule enforces it).
+ *
+ * Secrets may come from files (`APP_SECRET_FILE`, `PORTAINER_API_TOKEN_FILE`,
+ * `ADMIN_PASSWORD_FILE`) so Docker secrets work without putting values in the environment.
+ */
+import fs from "node:fs";
+import path from "node:path";
+import { parseEnv } from "node:util";
+import { z } from "zod";
+
+export type NodeEnv = "development" | "production" | "test";
+export type LogLevel = "fatal" | "error" | "warn" | "info" | "debug" | "trace" | "silent";
+
+export type PortainerConfig =
+  | { mode: "remote"; url: string; apiToken: string; endpointId: number }
+  /** No Portainer configured: the built-in emulator stands in (demo, development, tests). */
+  | { mode: "emulator"; endpointId: number };
+
+export interface Config {
+  nodeEnv: NodeEnv;
+  host: string;
+  port: number;
+  /** The public URL of the panel, without a trailing slash. */
+  appUrl: string;
+  /** `scheme://host[:port]` of appUrl: the origin browsers send. */
+  appOrigin: string;
+  /** Cookies get `Secure` (and the `__Host-` prefix) when the panel is served over https. */
+  secureCookies: boolean;
+  /** Absolute path of the SQLite file. */
+  databasePath: string;
+  /** `file:` URL of the SQLite file, as Prisma's CLI wants it. */
+  databaseUrl: string;
+  appSecret: string;
+  portainer: PortainerConfig;
+  traefik: { networkName: string; tlsResolverName: string };
+  /** Proxies whose X-Forwarded-For is believed (addresses, CIDRs, or loopback/linklocal/uniquelocal). */
+  trustProxy: string[];
+  log: { level: LogLevel; format: "json" | "pretty" };
+  /** Created at start when no ADMIN exists yet. */
+  bootstrapAdmin: { email: string; password: string } | null;
+  session: { idleMs: number; maxAgeMs: number };
+  loginThrottle: { windowMs: number; maxFailuresPerAccount: number; maxFailuresPerIp: number };
+  shutdownTimeoutMs: number;
+}
+
+/** The APP_SECRET shipped in .env.example; refused in production. */
+export const EXAMPLE_APP_SECRET = "replace-me-with-at-least-32-random-characters";
+
+export class ConfigError extends Error {
+  constructor(readonly issues: string[]) {
+    super(`Invalid configuration:\n${issues.map((i) => `  - ${i}`).join("\n")}`);
+    this.name = "ConfigError";
+  }
+}
+
+type Env = Record<string, string | undefined>;
+
+const FILE_SECRETS = ["APP_SECRET", "PORTAINER_API_TOKEN", "ADMIN_PASSWORD"] as const;
+
+const integer = (key: string, min: number, max: number) =>
+  z
+    .string()
+    .regex(/^\d+$/, `${key} must be a whole number`)
+    .transform(Number)
+    .refine((n) => n >= min && n <= max, `${key} must be between ${min} and ${max}`);
+
+const optionalString = z
+  .string()
+  .optional()
+  .transform((v) => (v === undefined || v.trim() === "" ? undefined : v.trim()));
+
+const dockerName = (key: string) =>
+  z
+    .string()
+    .regex(
+      /^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,62}$/,
+      `${key} must be a Docker name (letters, digits, '_', '.', '-'; at most 63 characters)`,
+    );
+
+const httpUrl = (key: string) =>
+  z.string().refine((value) => {
+    try {
+      const url = new URL(value);
+      return (url.protocol === "http:" || url.protocol === "https:") && url.username === "" && url.password === "";
+    } catch {
+      return false;
+    }
+  }, `${key} must be an http:// or https:// URL without credentials`);
+
+const schema = z.object({
+  NODE_ENV: z.enum(["development", "production", "test"], {
+    error: "NODE_ENV must be one of development, production, test",
+  }),
+  HOST: z.string().min(1, "HOST must not be empty"),
+  PORT: integer("PORT", 0, 65535),
+  APP_URL: optionalString.pipe(httpUrl("APP_URL").optional()),
+  DATABASE_URL: z
+    .string()
+    .regex(/^file:.+/, 'DATABASE_URL must be a SQLite file URL such as "file:./data/panel.db"'),
+  APP_SECRET: z
+    .string({ error: "APP_SECRET is required (or APP_SECRET_FILE)" })
+    .min(32, "APP_SECRET must be at least 32 characters"),
+  PORTAINER_URL: optionalString.pipe(httpUrl("PORTAINER_URL").optional()),
+  PORTAINER_API_TOKEN: optionalString,
+  PORTAINER_ENDPOINT_ID: optionalString.pipe(integer("PORTAINER_ENDPOINT_ID", 1, 2_147_483_647).optional()),
+  PORTAINER_EMULATOR: optionalString.pipe(
+    z.enum(["true", "false", "1", "0"], { error: "PORTAINER_EMULATOR must be true or false" }).optional(),
+  ),
+  TRAEFIK_NETWORK_NAME: dockerName("TRAEFIK_NETWORK_NAME"),
+  TRAEFIK_TLS_RESOLVER_NAME: z
+    .string()
+    .regex(/^[a-zA-Z0-9_-]{1,63}$/, "TRAEFIK_TLS_RESOLVER_NAME must be letters, digits, '_' or '-'"),
+  TRUST_PROXY: z.string(),
+  LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"], {
+    error: "LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent",
+  }),
+  LOG_FORMAT: optionalString.pipe(
+    z.enum(["json", "pretty"], { error: "LOG_FORMAT must be json or pretty" }).optional(),
+  ),
+  ADMIN_EMAIL: optionalString.pipe(
+    z.email({ error: "ADMIN_EMAIL must be an e-mail address" }).optional(),
+  ),
+  ADMIN_PASSWORD: optionalString,
+  SESSION_IDLE_HOURS: integer("SESSION_IDLE_HOURS", 1, 24 * 90),
+  SESSION_MAX_DAYS: integer("SESSION_MAX_DAYS", 1, 365),
+  LOGIN_THROTTLE_WINDOW_SECONDS: integer("LOGIN_THROTTLE_WINDOW_SECONDS", 1, 86_400),
+  LOGIN_MAX_FAILURES_PER_ACCOUNT: integer("LOGIN_MAX_FAILURES_PER_ACCOUNT", 1, 1000),
+  LOGIN_MAX_FAILURES_PER_IP: integer("LOGIN_MAX_FAILURES_PER_IP", 1, 100_000),
+  SHUTDOWN_TIMEOUT_MS: integer("SHUTDOWN_TIMEOUT_MS", 0, 600_000),
+});
+
+const TRUST_PROXY_KEYWORDS = new Set(["loopback", "linklocal", "uniquelocal"]);
+
+/** Defaults that depend on NODE_ENV; everything else defaults the same everywhere. */
+function defaults(nodeEnv: string): Env {
+  const production = nodeEnv === "production";
+  return {
+    NODE_ENV: "development",
+    HOST: production ? "0.0.0.0" : "127.0.0.1",
+    PORT: "3000",
+    DATABASE_URL: "file:./data/panel.db",
+    TRAEFIK_NETWORK_NAME: "traefik-public",
+    TRAEFIK_TLS_RESOLVER_NAME: "letsencrypt",
+    TRUST_PROXY: "",
+    LOG_LEVEL: "info",
+    SESSION_IDLE_HOURS: String(7 * 24),
+    SESSION_MAX_DAYS: "30",
+    LOGIN_THROTTLE_WINDOW_SECONDS: "900",
+    LOGIN_MAX_FAILURES_PER_ACCOUNT: "5",
+    LOGIN_MAX_FAILURES_PER_IP: "50",
+    SHUTDOWN_TIMEOUT_MS: "10000",
+  };
+}
+
+/** Reads `X_FILE` into `X` for the secrets that support it; problems go to `issues`. */
+function resolveFileSecrets(env: Env, issues: string[]): Env {
+  const out: Env = { ...env };
+  for (const key of FILE_SECRETS) {
+    const file = env[`${key}_FILE`];
+    if (file === undefined || file === "") continue;
+    if (env[key] !== undefined && env[key] !== "") {
+      issues.push(`${key} and ${key}_FILE are both set; set only one`);
+      continue;
+    }
+    try {
+      out[key] = fs.readFileSync(file, "utf8").replace(/\r?\n$/, "");
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code ?? "unreadable";
+      issues.push(`${key}_FILE (${file}) cannot be read: ${code}`);
+    }
+  }
+  return out;
+}
+
+/**
+ * Parses a configuration from an environment record. Pure apart from reading `*_FILE` secrets;
+ * tests call it with their own records. Throws ConfigError listing every problem.
+ */
+export function parseConfig(rawEnv: Env, options: { cwd?: string } = {}): Config {
+  const cwd = options.cwd ?? process.cwd();
+  const issues: string[] = [];
+  const nonEmpty = Object.fromEntries(Object.entries(rawEnv).filter(([, v]) => v !== undefined && v !== ""));
+  const withFiles = resolveFileSecrets(nonEmpty, issues);
+  const merged = { ...defaults(withFiles.NODE_ENV ?? "development"), ...withFiles };
+
+  const parsed = schema.safeParse(merged);
+  if (!parsed.success) {
+    for (const issue of parsed.error.issues) {
+      const key = String(issue.path[0] ?? "configuration");
+      issues.push(issue.message.startsWith(key) ? issue.message : `${key}: ${issue.message}`);
+    }
+    throw new ConfigError(issues);
+  }
+  const e = parsed.data;
+  const production = e.NODE_ENV === "production";
+
+  if (production && !e.APP_URL) issues.push("APP_URL is required in production (the panel's public https:// URL)");
+  if (production && e.APP_SECRET === EXAMPLE_APP_SECRET) {
+    issues.push("APP_SECRET must be changed from the example value in production");
+  }
+
+  let portainer: PortainerConfig | undefined;
+  const emulatorRequested = e.PORTAINER_EMULATOR === "true" || e.PORTAINER_EMULATOR === "1";
+  if (e.PORTAINER_URL) {
+    if (emulatorRequested) issues.push("PORTAINER_EMULATOR=true cannot be combined with PORTAINER_URL");
+    if (!e.PORTAINER_API_TOKEN) issues.push("PORTAINER_API_TOKEN is required when PORTAINER_URL is set (or PORTAINER_API_TOKEN_FILE)");
+    if (e.PORTAINER_ENDPOINT_ID === undefined) issues.push("PORTAINER_ENDPOINT_ID is required when PORTAINER_URL is set");
+    if (e.PORTAINER_API_TOKEN && e.PORTAINER_ENDPOINT_ID !== undefined) {
+      portainer = { mode: "remote", url: e.PORTAINER_URL.replace(/\/+$/, ""), apiToken: e.PORTAINER_API_TOKEN, endpointId: e.PORTAINER_ENDPOINT_ID };
+    }
+  } else if (production && !emulatorRequested) {
+    issues.push("PORTAINER_URL is required in production (set PORTAINER_EMULATOR=true to run against the built-in emulator instead)");
+  } else {
+    portainer = { mode: "emulator", endpointId: e.PORTAINER_ENDPOINT_ID ?? 1 };
+  }
+
+  const trustProxy = e.TRUST_PROXY.split(",").map((s) => s.trim()).filter(Boolean);
+  for (const entry of trustProxy) {
+    if (!TRUST_PROXY_KEYWORDS.has(entry) && !isIpOrCidr(entry)) {
+      issues.push(`TRUST_PROXY entry "${entry}" must be an IP address, a CIDR range, or loopback/linklocal/uniquelocal`);
+    }
+  }
+
+  if ((e.ADMIN_EMAIL === undefined) !== (e.ADMIN_PASSWORD === undefined)) {
+    issues.push("ADMIN_EMAIL and ADMIN_PASSWORD (or ADMIN_PASSWORD_FILE) must be set together");
+  }
+  if (e.SESSION_IDLE_HOURS > e.SESSION_MAX_DAYS * 24) {
+    issues.push("SESSION_IDLE_HOURS must not exceed SESSION_MAX_DAYS × 24");
+  }
+
+  if (issues.length > 0 || !portainer) throw new ConfigError(issues);
+
+  const appUrl = (e.APP_URL ?? `http://${e.HOST === "0.0.0.0" ? "127.0.0.1" : e.HOST}:${e.PORT}`).replace(/\/+$/, "");
+  const databasePath = path.resolve(cwd, e.DATABASE_URL.slice("file:".length));
+
+  return Object.freeze({
+    nodeEnv: e.NODE_ENV,
+    host: e.HOST,
+    port: e.PORT,
+    appUrl,
+    appOrigin: new URL(appUrl).origin,
+    secureCookies: appUrl.startsWith("https:"),
+    databasePath,
+    databaseUrl: `file:${databasePath}`,
+    appSecret: e.APP_SECRET,
+    portainer,
+    traefik: { networkName: e.TRAEFIK_NETWORK_NAME, tlsResolverName: e.TRAEFIK_TLS_RESOLVER_NAME },
+    trustProxy,
+    log: { level: e.LOG_LEVEL, format: e.LOG_FORMAT ?? (e.NODE_ENV === "development" ? "pretty" : "json") },
+    bootstrapAdmin:
+      e.ADMIN_EMAIL && e.ADMIN_PASSWORD ? { email: e.ADMIN_EMAIL, password: e.ADMIN_PASSWORD } : null,
+    session: { idleMs: e.SESSION_IDLE_HOURS * 3_600_000, maxAgeMs: e.SESSION_MAX_DAYS * 86_400_000 },
+    loginThrottle: {
+      windowMs: e.LOGIN_THROTTLE_WINDOW_SECONDS * 1000,
+      maxFailuresPerAccount: e.LOGIN_MAX_FAILURES_PER_ACCOUNT,
+      maxFailuresPerIp: e.LOGIN_MAX_FAILURES_PER_IP,
+    },
+    shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
+  });
+}
+
+function isIpOrCidr(value: string): boolean {
+  const [address, bits, extra] = value.split("/");
+  if (extra !== undefined || !address) return false;
+  const v4 = /^(25[0-5]|2[0-4]\d|1?\d?\d)(\.(25[0-5]|2[0-4]\d|1?\d?\d)){3}$/.test(address);
+  const v6 = !v4 && /^[0-9a-fA-F:.]+$/.test(address) && address.includes(":");
+  if (!v4 && !v6) return false;
+  if (bits === undefined) return true;
+  if (!/^\d{1,3}$/.test(bits)) return false;
+  return Number(bits) <= (v4 ? 32 : 128);
+}
+
+/**
+ * The process environment, with `.env` from the working directory underneath it outside
+ * production (values already in the environment win). The only reader of `process.env`.
+ */
+export function readProcessEnv(cwd = process.cwd()): Env {
+  // eslint-disable-next-line no-restricted-properties -- the one place that reads the environment
+  const env = process.env;
+  if (env.NODE_ENV === "production") return { ...env };
+  const file = path.join(cwd, ".env");
+  if (!fs.existsSync(file)) return { ...env };
+  return { ...parseEnv(fs.readFileSync(file, "utf8")), ...env };
+}
+
+/** Parses the process's configuration; used by entry points only (server, scripts). */
+export function loadConfig(): Config {
+  return parseConfig(readProcessEnv());
+}

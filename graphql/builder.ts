@@ -20,7 +20,10 @@ export const builder = new SchemaBuilder<{
   AuthScopes: { loggedIn: boolean; admin: boolean };
   AuthContexts: { loggedIn: SignedIn; admin: SignedIn };
   Scalars: { DateTime: { Input: Date; Output: Date } };
+  DefaultFieldNullability: false;
 }>({
+  // Fields are non-null unless they say otherwise: null then always means "there is none".
+  defaultFieldNullability: false,
   plugins: [ScopeAuthPlugin, ErrorsPlugin, PrismaPlugin],
   scopeAuth: {
     authorizeOnSubscribe: true,

@@ -32,7 +32,9 @@ export function createGraphQLServer(services: Services): GraphQLServer {
       debug: (...args) => services.logger.debug({ args }, "graphql-yoga"),
       info: (...args) => services.logger.info({ args }, "graphql-yoga"),
       warn: (...args) => services.logger.warn({ args }, "graphql-yoga"),
-      error: (...args) => services.logger.error({ args }, "graphql-yoga"),
+      // Yoga reports client errors (e.g. a 405) here too; truly unexpected errors are logged
+      // by maskError at error level.
+      error: (...args) => services.logger.warn({ args }, "graphql-yoga"),
     },
     graphiql: { title: "Mautic tenant panel API", subscriptionsProtocol: "WS" },
     landingPage: false,
@@ -45,7 +47,9 @@ export function createGraphQLServer(services: Services): GraphQLServer {
  */
 function createMaskError(logger: Logger) {
   return (error: unknown, message: string): Error => {
-    const graphqlError = error instanceof GraphQLError ? error : null;
+    // NOTE: duck-typed on purpose: graphql ships CJS and ESM builds, and a GraphQLError made by
+    // one is not an `instanceof` of the other's class (the dual-package hazard).
+    const graphqlError = isGraphQLError(error) ? error : null;
     const original = graphqlError ? graphqlError.originalError : error;
     if (original instanceof AppError) {
       return new GraphQLError(original.message, {
@@ -54,7 +58,7 @@ function createMaskError(logger: Logger) {
         extensions: { code: original.code },
       });
     }
-    if (graphqlError && (!original || original instanceof GraphQLError)) return graphqlError;
+    if (graphqlError && (!original || isGraphQLError(original))) return graphqlError;
     logger.error({ err: original, path: graphqlError?.path }, "unexpected error in a GraphQL operation");
     return new GraphQLError(message, {
       nodes: graphqlError?.nodes,
@@ -62,6 +66,10 @@ function createMaskError(logger: Logger) {
       extensions: { code: "INTERNAL" },
     });
   };
+}
+
+function isGraphQLError(value: unknown): value is GraphQLError {
+  return value instanceof Error && value.name === "GraphQLError";
 }
 
 /** A GraphQL document with the types of its result and variables (written next to its user). */

@@ -2,7 +2,7 @@
  * Accounts: creation with a validated e-mail, role and password, and the first ADMIN.
  */
 import type { PrismaClient } from "../db/client";
-import { ConflictError, ValidationError, type FieldError } from "../errors";
+import { ConflictError, NotFoundError, ValidationError, type FieldError } from "../errors";
 import { Prisma } from "../generated/prisma/client";
 import type { Role } from "../generated/prisma/enums";
 import { hashPassword, passwordProblem } from "./password";
@@ -40,6 +40,21 @@ export class UserService {
       }
       throw error;
     }
+  }
+
+  /** Replaces the password of an existing account and ends all its sessions. */
+  async setPassword(email: string, password: string): Promise<{ id: string; email: string }> {
+    const problem = passwordProblem(password);
+    if (problem) throw new ValidationError([{ field: "password", message: `Password ${problem}` }]);
+    const normalized = normalizeEmail(email);
+    const user = await this.prisma.user.findUnique({ where: { email: normalized }, select: { id: true } });
+    if (!user) throw new NotFoundError(`The account ${normalized}`);
+    const passwordHash = await hashPassword(password);
+    await this.prisma.$transaction([
+      this.prisma.user.update({ where: { id: user.id }, data: { passwordHash, passwordChangedAt: new Date() } }),
+      this.prisma.session.deleteMany({ where: { userId: user.id } }),
+    ]);
+    return { id: user.id, email: normalized };
   }
 
   async hasAdmin(): Promise<boolean> {

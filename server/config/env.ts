@@ -192,46 +192,43 @@ export function parseConfig(rawEnv: Env, options: { cwd?: string } = {}): Config
       const key = String(issue.path[0] ?? "configuration");
       issues.push(issue.message.startsWith(key) ? issue.message : `${key}: ${issue.message}`);
     }
-    throw new ConfigError(issues);
   }
-  const e = parsed.data;
-  const production = e.NODE_ENV === "production";
-
-  if (production && !e.APP_URL) issues.push("APP_URL is required in production (the panel's public https:// URL)");
-  if (production && e.APP_SECRET === EXAMPLE_APP_SECRET) {
+  // Rules across keys look at the raw values, so one run reports everything at once.
+  const raw = (key: string) => (merged[key] ?? "").trim();
+  const production = raw("NODE_ENV") === "production";
+  const emulatorRequested = ["true", "1"].includes(raw("PORTAINER_EMULATOR"));
+  if (production && !raw("APP_URL")) issues.push("APP_URL is required in production (the panel's public https:// URL)");
+  if (production && raw("APP_SECRET") === EXAMPLE_APP_SECRET) {
     issues.push("APP_SECRET must be changed from the example value in production");
   }
-
-  let portainer: PortainerConfig | undefined;
-  const emulatorRequested = e.PORTAINER_EMULATOR === "true" || e.PORTAINER_EMULATOR === "1";
-  if (e.PORTAINER_URL) {
+  if (raw("PORTAINER_URL")) {
     if (emulatorRequested) issues.push("PORTAINER_EMULATOR=true cannot be combined with PORTAINER_URL");
-    if (!e.PORTAINER_API_TOKEN) issues.push("PORTAINER_API_TOKEN is required when PORTAINER_URL is set (or PORTAINER_API_TOKEN_FILE)");
-    if (e.PORTAINER_ENDPOINT_ID === undefined) issues.push("PORTAINER_ENDPOINT_ID is required when PORTAINER_URL is set");
-    if (e.PORTAINER_API_TOKEN && e.PORTAINER_ENDPOINT_ID !== undefined) {
-      portainer = { mode: "remote", url: e.PORTAINER_URL.replace(/\/+$/, ""), apiToken: e.PORTAINER_API_TOKEN, endpointId: e.PORTAINER_ENDPOINT_ID };
-    }
+    if (!raw("PORTAINER_API_TOKEN")) issues.push("PORTAINER_API_TOKEN is required when PORTAINER_URL is set (or PORTAINER_API_TOKEN_FILE)");
+    if (!raw("PORTAINER_ENDPOINT_ID")) issues.push("PORTAINER_ENDPOINT_ID is required when PORTAINER_URL is set");
   } else if (production && !emulatorRequested) {
     issues.push("PORTAINER_URL is required in production (set PORTAINER_EMULATOR=true to run against the built-in emulator instead)");
-  } else {
-    portainer = { mode: "emulator", endpointId: e.PORTAINER_ENDPOINT_ID ?? 1 };
   }
+  if (!raw("ADMIN_EMAIL") !== !raw("ADMIN_PASSWORD")) {
+    issues.push("ADMIN_EMAIL and ADMIN_PASSWORD (or ADMIN_PASSWORD_FILE) must be set together");
+  }
+  if (!parsed.success) throw new ConfigError(issues);
 
+  const e = parsed.data;
   const trustProxy = e.TRUST_PROXY.split(",").map((s) => s.trim()).filter(Boolean);
   for (const entry of trustProxy) {
     if (!TRUST_PROXY_KEYWORDS.has(entry) && !isIpOrCidr(entry)) {
       issues.push(`TRUST_PROXY entry "${entry}" must be an IP address, a CIDR range, or loopback/linklocal/uniquelocal`);
     }
   }
-
-  if ((e.ADMIN_EMAIL === undefined) !== (e.ADMIN_PASSWORD === undefined)) {
-    issues.push("ADMIN_EMAIL and ADMIN_PASSWORD (or ADMIN_PASSWORD_FILE) must be set together");
-  }
   if (e.SESSION_IDLE_HOURS > e.SESSION_MAX_DAYS * 24) {
     issues.push("SESSION_IDLE_HOURS must not exceed SESSION_MAX_DAYS × 24");
   }
+  if (issues.length > 0) throw new ConfigError(issues);
 
-  if (issues.length > 0 || !portainer) throw new ConfigError(issues);
+  const portainer: PortainerConfig =
+    e.PORTAINER_URL && e.PORTAINER_API_TOKEN && e.PORTAINER_ENDPOINT_ID !== undefined
+      ? { mode: "remote", url: e.PORTAINER_URL.replace(/\/+$/, ""), apiToken: e.PORTAINER_API_TOKEN, endpointId: e.PORTAINER_ENDPOINT_ID }
+      : { mode: "emulator", endpointId: e.PORTAINER_ENDPOINT_ID ?? 1 };
 
   const appUrl = (e.APP_URL ?? `http://${e.HOST === "0.0.0.0" ? "127.0.0.1" : e.HOST}:${e.PORT}`).replace(/\/+$/, "");
   const databasePath = path.resolve(cwd, e.DATABASE_URL.slice("file:".length));
@@ -284,6 +281,17 @@ export function readProcessEnv(cwd = process.cwd()): Env {
   const file = path.join(cwd, ".env");
   if (!fs.existsSync(file)) return { ...env };
   return { ...parseEnv(fs.readFileSync(file, "utf8")), ...env };
+}
+
+/**
+ * Only the database location, for scripts that need nothing else (admin:create): the same
+ * rule and default as the full schema.
+ */
+export function loadDatabasePath(cwd = process.cwd()): string {
+  const env = readProcessEnv(cwd);
+  const parsed = schema.shape.DATABASE_URL.safeParse(env.DATABASE_URL || defaults(env.NODE_ENV ?? "").DATABASE_URL);
+  if (!parsed.success) throw new ConfigError(parsed.error.issues.map((i) => i.message));
+  return path.resolve(cwd, parsed.data.slice("file:".length));
 }
 
 /** Parses the process's configuration; used by entry points only (server, scripts). */

@@ -58,13 +58,14 @@ const STATUS_BY_TYPENAME: Record<string, number> = {
 
 export function createAuthRestRouter(graphql: GraphQLServer): Router {
   const router = express.Router();
-  const json = express.json({ limit: "16kb", strict: true, type: () => true });
+  const json = express.json({ limit: "16kb", strict: true });
+  const requireJson = (req: Request, res: Response, next: () => void) => {
+    if (req.is("application/json")) return next();
+    sendError(res, 415, "VALIDATION_FAILED", "Send the credentials as JSON (Content-Type: application/json).");
+  };
 
-  router.post("/login", json, async (req, res, next) => {
+  router.post("/login", requireJson, json, async (req, res, next) => {
     try {
-      if (!req.is("application/json")) {
-        return sendError(res, 415, "VALIDATION_FAILED", "Send the credentials as JSON (Content-Type: application/json).");
-      }
       const body = (req.body ?? {}) as { email?: unknown; password?: unknown };
       // Shape errors (missing, wrong type, too long) get field errors before GraphQL's coercion.
       parseLoginInput({ email: body.email, password: body.password });

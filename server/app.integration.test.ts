@@ -1,0 +1,68 @@
+import fs from "node:fs";
+import http from "node:http";
+import { describe, expect, it } from "vitest";
+import { ADMIN, LOGIN, seedUsers, startTestApp } from "../test/app";
+
+describe("the app's HTTP lifecycle", () => {
+  it("answers /healthz and /readyz, and /readyz turns 503 while draining", async () => {
+    const t = await startTestApp();
+    try {
+      expect(await (await fetch(`${t.url}/healthz`)).json()).toEqual({ status: "ok" });
+      const ready = await fetch(`${t.url}/readyz`);
+      expect(ready.status).toBe(200);
+      expect(await ready.json()).toEqual({ status: "ready", checks: { database: "ok" } });
+      expect(ready.headers.get("x-request-id")).toMatch(/^[0-9a-f-]{36}$/);
+    } finally {
+      await t.close();
+    }
+  });
+
+  it("finishes an in-flight request on stop, then refuses new connections and closes the database", async () => {
+    const t = await startTestApp();
+    await seedUsers(t.app);
+    expect(fs.existsSync(`${t.databasePath}-wal`)).toBe(true);
+    const started = new Promise<void>((resolve) => t.app.server.once("request", () => resolve()));
+    // A sign-in spends ~50 ms in bcrypt: long enough to be in flight when stop() begins.
+    const inFlight = fetch(`${t.url}/graphql`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ query: LOGIN, variables: ADMIN }),
+    });
+    await started;
+    const stopping = t.close();
+    const res = await inFlight;
+    expect(res.status).toBe(200);
+    expect(((await res.json()) as { data: { login: { __typename: string } } }).data.login.__typename).toBe("MutationLoginSuccess");
+    await stopping;
+    await expect(fetch(`${t.url}/healthz`)).rejects.toThrow();
+    // SQLite removes the write-ahead log when the last connection closes.
+    expect(fs.existsSync(`${t.databasePath}-wal`)).toBe(false);
+  });
+
+  it("closes idle keep-alive connections at once instead of waiting for the timeout", async () => {
+    const t = await startTestApp({ SHUTDOWN_TIMEOUT_MS: "30000" });
+    const agent = new http.Agent({ keepAlive: true });
+    await new Promise<void>((resolve, reject) => {
+      http.get(`${t.url}/healthz`, { agent }, (res) => {
+        res.resume();
+        res.on("end", resolve);
+      }).on("error", reject);
+    });
+    const before = Date.now();
+    await t.close();
+    expect(Date.now() - before).toBeLessThan(5000);
+    agent.destroy();
+  });
+
+  it("tags every response with a request id, keeping a sane one from the proxy", async () => {
+    const t = await startTestApp();
+    try {
+      const kept = await fetch(`${t.url}/healthz`, { headers: { "x-request-id": "traefik-abc-12345" } });
+      expect(kept.headers.get("x-request-id")).toBe("traefik-abc-12345");
+      const replaced = await fetch(`${t.url}/healthz`, { headers: { "x-request-id": "bad id\twith spaces" } });
+      expect(replaced.headers.get("x-request-id")).toMatch(/^[0-9a-f-]{36}$/);
+    } finally {
+      await t.close();
+    }
+  });
+});

@@ -10,7 +10,6 @@ import path from "node:path";
 import { PrismaBetterSQLite3 } from "@prisma/adapter-better-sqlite3";
 import { defineConfig } from "prisma/config";
 
-// eslint-disable-next-line no-restricted-properties -- the Prisma CLI runs outside the app's config schema
 const url = process.env.DATABASE_URL ?? "file:./data/dev.db";
 
 type Queryable = {

@@ -1,5 +1,6 @@
 import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, useActionData, useNavigation, useSearchParams } from "@remix-run/react";
+import { useEffect, useRef } from "react";
 import { TextField } from "../components/text-field";
 import * as ui from "../components/ui.css";
 import * as styles from "../components/page.css";
@@ -48,6 +49,16 @@ export default function LoginPage() {
   const [searchParams] = useSearchParams();
   const navigation = useNavigation();
   const submitting = navigation.state !== "idle" && navigation.formAction === "/login";
+  const formRef = useRef<HTMLFormElement>(null);
+  // After a failed attempt, clear the password and put the cursor where the fix is needed.
+  useEffect(() => {
+    const form = formRef.current;
+    if (!actionData || !form) return;
+    const password = form.elements.namedItem("password") as HTMLInputElement | null;
+    if (password) password.value = "";
+    const target = actionData.fieldErrors?.email ? "email" : "password";
+    (form.elements.namedItem(target) as HTMLInputElement | null)?.focus();
+  }, [actionData]);
   return (
     <main className={styles.narrow}>
       <div className={ui.card}>
@@ -58,7 +69,7 @@ export default function LoginPage() {
             {actionData.formError}
           </div>
         ) : null}
-        <Form method="post" noValidate>
+        <Form method="post" noValidate ref={formRef}>
           <input type="hidden" name="redirectTo" value={searchParams.get("redirectTo") ?? ""} />
           <TextField
             name="email"

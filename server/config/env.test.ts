@@ -1,8 +1,9 @@
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
+import { parseEnv } from "node:util";
 import { describe, expect, it } from "vitest";
-import { ConfigError, EXAMPLE_APP_SECRET, parseConfig } from "./env";
+import { CONFIG_KEYS, ConfigError, EXAMPLE_APP_SECRET, parseConfig } from "./env";
 
 const SECRET = "s".repeat(40);
 
@@ -115,5 +116,36 @@ describe("parseConfig", () => {
     const issues = issuesOf({ APP_SECRET: secret, PORTAINER_URL: "http://p", PORTAINER_API_TOKEN: "ptr_abc", PORTAINER_ENDPOINT_ID: "zero" });
     expect(issues.join("\n")).not.toContain(secret);
     expect(issues.join("\n")).not.toContain("ptr_abc");
+  });
+
+  it("reads the settings that shape tenant stacks, with the builder's own rules", () => {
+    const config = parseConfig({ APP_SECRET: SECRET, MAUTIC_IMAGES: "mautic/mautic:7.2.0-apache, mautic/mautic:6.0.9-apache", TRAEFIK_TRUSTED_PROXIES: "10.0.1.0/24" });
+    expect(config.stacks).toMatchObject({ mauticImages: ["mautic/mautic:7.2.0-apache", "mautic/mautic:6.0.9-apache"], mysqlImage: "mysql:8.4", placement: "pin" });
+    expect(Object.keys(config.stacks.plans.plans)).toEqual(["small", "standard", "large"]);
+    expect(config.traefik).toEqual({ networkName: "traefik-public", tlsResolverName: "letsencrypt", entryPoint: "websecure", labelDialect: "v3.0", trustedProxies: ["10.0.1.0/24"] });
+
+    const issues = issuesOf({ APP_SECRET: SECRET, MAUTIC_IMAGES: "mautic/mautic:latest", PLACEMENT: "spread", TRAEFIK_LABEL_DIALECT: "v4", TRAEFIK_TRUSTED_PROXIES: "10.0.0.0/99" });
+    expect(issues).toHaveLength(4);
+    expect(issues[0]).toMatch(/^TRAEFIK_LABEL_DIALECT must be one of v2, v3.0, v3.2.2$/);
+    expect(issues.join("\n")).toMatch(/MAUTIC_IMAGES entry "mautic\/mautic:latest": /);
+    expect(issues.join("\n")).toMatch(/PLACEMENT must be one of pin, none/);
+    expect(issues.join("\n")).toMatch(/TRAEFIK_TRUSTED_PROXIES entry "10.0.0.0\/99": /);
+  });
+
+  it("stops on a bad plans file and lists its problems", () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "panel-plans-"));
+    const file = path.join(dir, "plans.json");
+    fs.writeFileSync(file, "{ not json");
+    const issues = issuesOf({ APP_SECRET: SECRET, PLANS_FILE: file });
+    expect(issues).toHaveLength(1);
+    expect(issues[0]).toMatch(new RegExp(`^PLANS_FILE \\(${file.replace(/[.*+?^${}()|[\]\\/]/g, "\\$&")}\\): not valid JSON`));
+    fs.rmSync(dir, { recursive: true });
+  });
+
+  it("is documented key by key in .env.example, whose values start a development panel", () => {
+    const example = fs.readFileSync(".env.example", "utf8");
+    const missing = CONFIG_KEYS.filter((key) => !new RegExp(`^(# .*)?${key}\\b`, "m").test(example));
+    expect(missing).toEqual([]);
+    expect(parseConfig(parseEnv(example)).portainer.mode).toBe("emulator");
   });
 });

@@ -10,6 +10,9 @@ import fs from "node:fs";
 import path from "node:path";
 import { parseEnv } from "node:util";
 import { z } from "zod";
+import { loadPlans, PlansFileError, type PlanCatalog } from "../stacks/plans";
+import { PLACEMENT_MODES, TRAEFIK_DIALECTS, type PlacementMode, type TraefikDialect } from "../stacks/settings";
+import { parseCidr, parseImageReference, parseNetworkName, parseTraefikName, type Check } from "../stacks/validators";
 
 export type NodeEnv = "development" | "production" | "test";
 export type LogLevel = "fatal" | "error" | "warn" | "info" | "debug" | "trace" | "silent";
@@ -35,7 +38,16 @@ export interface Config {
   databaseUrl: string;
   appSecret: string;
   portainer: PortainerConfig;
-  traefik: { networkName: string; tlsResolverName: string };
+  traefik: {
+    networkName: string;
+    tlsResolverName: string;
+    entryPoint: string;
+    labelDialect: TraefikDialect;
+    /** Addresses Mautic trusts for X-Forwarded-*; null = the Traefik network's subnet, read from Swarm. */
+    trustedProxies: string[] | null;
+  };
+  /** What shapes tenant stacks: the images an admin may choose (first = default), MySQL, plans, placement. */
+  stacks: { mauticImages: string[]; mysqlImage: string; plans: PlanCatalog; placement: PlacementMode };
   /** Proxies whose X-Forwarded-For is believed (addresses, CIDRs, or loopback/linklocal/uniquelocal). */
   trustProxy: string[];
   log: { level: LogLevel; format: "json" | "pretty" };
@@ -72,13 +84,24 @@ const optionalString = z
   .optional()
   .transform((v) => (v === undefined || v.trim() === "" ? undefined : v.trim()));
 
-const dockerName = (key: string) =>
+/** A string checked by one of the stack builder's validators, so both agree on every rule. */
+const checked = (key: string, check: (value: string) => Check<unknown>) =>
+  z.string().superRefine((value, ctx) => {
+    const result = check(value);
+    if (!result.ok) ctx.addIssue({ code: "custom", message: `${key}: ${result.message}` });
+  });
+
+const list = (key: string, check: (value: string) => Check<unknown>) =>
   z
     .string()
-    .regex(
-      /^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,62}$/,
-      `${key} must be a Docker name (letters, digits, '_', '.', '-'; at most 63 characters)`,
-    );
+    .transform((value) => value.split(",").map((s) => s.trim()).filter(Boolean))
+    .superRefine((values, ctx) => {
+      if (values.length === 0) ctx.addIssue({ code: "custom", message: `${key} must list at least one value` });
+      for (const value of values) {
+        const result = check(value);
+        if (!result.ok) ctx.addIssue({ code: "custom", message: `${key} entry ${JSON.stringify(value.slice(0, 80))}: ${result.message}` });
+      }
+    });
 
 const httpUrl = (key: string) =>
   z.string().refine((value) => {
@@ -109,10 +132,15 @@ const schema = z.object({
   PORTAINER_EMULATOR: optionalString.pipe(
     z.enum(["true", "false", "1", "0"], { error: "PORTAINER_EMULATOR must be true or false" }).optional(),
   ),
-  TRAEFIK_NETWORK_NAME: dockerName("TRAEFIK_NETWORK_NAME"),
-  TRAEFIK_TLS_RESOLVER_NAME: z
-    .string()
-    .regex(/^[a-zA-Z0-9_-]{1,63}$/, "TRAEFIK_TLS_RESOLVER_NAME must be letters, digits, '_' or '-'"),
+  TRAEFIK_NETWORK_NAME: checked("TRAEFIK_NETWORK_NAME", parseNetworkName),
+  TRAEFIK_TLS_RESOLVER_NAME: checked("TRAEFIK_TLS_RESOLVER_NAME", parseTraefikName),
+  TRAEFIK_ENTRYPOINT: checked("TRAEFIK_ENTRYPOINT", parseTraefikName),
+  TRAEFIK_LABEL_DIALECT: z.enum(TRAEFIK_DIALECTS, { error: `TRAEFIK_LABEL_DIALECT must be one of ${TRAEFIK_DIALECTS.join(", ")}` }),
+  TRAEFIK_TRUSTED_PROXIES: optionalString.pipe(list("TRAEFIK_TRUSTED_PROXIES", parseCidr).optional()),
+  MAUTIC_IMAGES: list("MAUTIC_IMAGES", parseImageReference),
+  MYSQL_IMAGE: checked("MYSQL_IMAGE", parseImageReference),
+  PLANS_FILE: optionalString,
+  PLACEMENT: z.enum(PLACEMENT_MODES, { error: `PLACEMENT must be one of ${PLACEMENT_MODES.join(", ")}` }),
   TRUST_PROXY: z.string(),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"], {
     error: "LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent",
@@ -132,6 +160,9 @@ const schema = z.object({
   SHUTDOWN_TIMEOUT_MS: integer("SHUTDOWN_TIMEOUT_MS", 0, 600_000),
 });
 
+/** Every environment key the panel reads (the schema's, plus the *_FILE forms of secrets). */
+export const CONFIG_KEYS: readonly string[] = [...Object.keys(schema.shape), ...FILE_SECRETS.map((k) => `${k}_FILE`)];
+
 const TRUST_PROXY_KEYWORDS = new Set(["loopback", "linklocal", "uniquelocal"]);
 
 /** Defaults that depend on NODE_ENV; everything else defaults the same everywhere. */
@@ -144,6 +175,11 @@ function defaults(nodeEnv: string): Env {
     DATABASE_URL: "file:./data/panel.db",
     TRAEFIK_NETWORK_NAME: "traefik-public",
     TRAEFIK_TLS_RESOLVER_NAME: "letsencrypt",
+    TRAEFIK_ENTRYPOINT: "websecure",
+    TRAEFIK_LABEL_DIALECT: "v3.0",
+    MAUTIC_IMAGES: "mautic/mautic:7.2.0-apache,mautic/mautic:6.0.9-apache",
+    MYSQL_IMAGE: "mysql:8.4",
+    PLACEMENT: "pin",
     TRUST_PROXY: "",
     LOG_LEVEL: "info",
     SESSION_IDLE_HOURS: String(7 * 24),
@@ -220,10 +256,17 @@ export function parseConfig(rawEnv: Env, options: { cwd?: string } = {}): Config
       issues.push(`TRUST_PROXY entry "${entry}" must be an IP address, a CIDR range, or loopback/linklocal/uniquelocal`);
     }
   }
+  let plans: PlanCatalog | undefined;
+  try {
+    plans = loadPlans(e.PLANS_FILE === undefined ? undefined : path.resolve(cwd, e.PLANS_FILE));
+  } catch (error) {
+    if (!(error instanceof PlansFileError)) throw error;
+    for (const problem of error.problems) issues.push(`PLANS_FILE (${e.PLANS_FILE}): ${problem}`);
+  }
   if (e.SESSION_IDLE_HOURS > e.SESSION_MAX_DAYS * 24) {
     issues.push("SESSION_IDLE_HOURS must not exceed SESSION_MAX_DAYS × 24");
   }
-  if (issues.length > 0) throw new ConfigError(issues);
+  if (issues.length > 0 || !plans) throw new ConfigError(issues);
 
   const portainer: PortainerConfig =
     e.PORTAINER_URL && e.PORTAINER_API_TOKEN && e.PORTAINER_ENDPOINT_ID !== undefined
@@ -244,7 +287,14 @@ export function parseConfig(rawEnv: Env, options: { cwd?: string } = {}): Config
     databaseUrl: `file:${databasePath}`,
     appSecret: e.APP_SECRET,
     portainer,
-    traefik: { networkName: e.TRAEFIK_NETWORK_NAME, tlsResolverName: e.TRAEFIK_TLS_RESOLVER_NAME },
+    traefik: {
+      networkName: e.TRAEFIK_NETWORK_NAME,
+      tlsResolverName: e.TRAEFIK_TLS_RESOLVER_NAME,
+      entryPoint: e.TRAEFIK_ENTRYPOINT,
+      labelDialect: e.TRAEFIK_LABEL_DIALECT,
+      trustedProxies: e.TRAEFIK_TRUSTED_PROXIES ?? null,
+    },
+    stacks: { mauticImages: e.MAUTIC_IMAGES, mysqlImage: e.MYSQL_IMAGE, plans, placement: e.PLACEMENT },
     trustProxy,
     log: { level: e.LOG_LEVEL, format: e.LOG_FORMAT ?? (e.NODE_ENV === "development" ? "pretty" : "json") },
     bootstrapAdmin:

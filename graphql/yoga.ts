@@ -5,6 +5,7 @@
  */
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { GraphQLError, type ExecutionResult } from "graphql";
+import { renderGraphiQL } from "@graphql-yoga/render-graphiql";
 import { createYoga, type YogaServerInstance } from "graphql-yoga";
 import { AppError } from "../server/errors";
 import type { Logger } from "../server/logger";
@@ -37,6 +38,8 @@ export function createGraphQLServer(services: Services): GraphQLServer {
       error: (...args) => services.logger.warn({ args }, "graphql-yoga"),
     },
     graphiql: { title: "Mautic tenant panel API", subscriptionsProtocol: "WS" },
+    // The bundled explorer: it loads nothing from a CDN, so it works on closed networks.
+    renderGraphiQL,
     landingPage: false,
   });
 }

@@ -65,4 +65,18 @@ describe("the app's HTTP lifecycle", () => {
       await t.close();
     }
   });
+
+  it("serves the API explorer from the panel itself, without a CDN", async () => {
+    const t = await startTestApp();
+    try {
+      const res = await fetch(`${t.url}/graphql`, { headers: { accept: "text/html" } });
+      expect(res.status).toBe(200);
+      const html = await res.text();
+      expect(html).toContain("<title>Mautic tenant panel API</title>");
+      expect(html).not.toMatch(/<(script|link)[^>]+(src|href)="https?:/);
+      expect(html).not.toContain("unpkg.com");
+    } finally {
+      await t.close();
+    }
+  });
 });

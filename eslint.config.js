@@ -13,7 +13,7 @@ const SERVER_ONLY = [
 
 export default tseslint.config(
   {
-    ignores: ["node_modules/", "build/", "public/build/", "server/generated/", "test/.tmp/", "test-results/", "playwright-report/"],
+    ignores: ["node_modules/", "build/", "public/build/", "server/generated/", "test/.tmp/", "test-results/", "playwright-report/", "reports/"],
   },
   ...tseslint.configs.recommended,
   {

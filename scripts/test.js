@@ -8,14 +8,16 @@ import path from "node:path";
 
 const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), "..");
 const bin = (name) => path.join(root, "node_modules", ".bin", name);
-fs.mkdirSync(path.join(root, "test-results"), { recursive: true });
+// Fresh reports: a step that dies before writing its report must not borrow the last run's counts.
+fs.rmSync(path.join(root, "reports"), { recursive: true, force: true });
+fs.mkdirSync(path.join(root, "reports"), { recursive: true });
 const driftDb = path.join(os.tmpdir(), `panel-drift-${process.pid}.db`);
 
 const steps = [
   ["lint", bin("eslint"), ["--max-warnings", "0", "."]],
   ["typecheck", bin("tsc"), ["-p", "."]],
   ["migrations match prisma/schema.prisma", bin("prisma"), ["migrate", "diff", "--from-migrations", "prisma/migrations", "--to-schema-datamodel", "prisma/schema.prisma", "--exit-code"], { DATABASE_URL: `file:${driftDb}` }],
-  ["unit and integration tests", bin("vitest"), ["run", "--reporter=default", "--reporter=json", "--outputFile.json=test-results/vitest.json"]],
+  ["unit and integration tests", bin("vitest"), ["run", "--reporter=default", "--reporter=json", "--outputFile.json=reports/vitest.json"]],
   ["build", "npm", ["run", "-s", "build"]],
   ["browser tests", bin("playwright"), ["test"]],
 ];
@@ -46,8 +48,8 @@ function counts(file, read) {
     return { passed: 0, failed: 0, skipped: 0 };
   }
 }
-const unit = counts("test-results/vitest.json", (r) => ({ passed: r.numPassedTests, failed: r.numFailedTests, skipped: r.numPendingTests + r.numTodoTests }));
-const e2e = counts("test-results/e2e.json", (r) => ({ passed: r.stats.expected, failed: r.stats.unexpected + r.stats.flaky, skipped: r.stats.skipped }));
+const unit = counts("reports/vitest.json", (r) => ({ passed: r.numPassedTests, failed: r.numFailedTests, skipped: r.numPendingTests + r.numTodoTests }));
+const e2e = counts("reports/e2e.json", (r) => ({ passed: r.stats.expected, failed: r.stats.unexpected + r.stats.flaky, skipped: r.stats.skipped }));
 const passed = unit.passed + e2e.passed;
 const failed = unit.failed + e2e.failed + failedSteps.filter((s) => !s.includes("tests")).length;
 const skipped = unit.skipped + e2e.skipped;

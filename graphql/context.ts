@@ -4,8 +4,7 @@
  * REST routes). The session comes from the signed cookie; who is asking is decided here once.
  */
 import type { IncomingMessage, ServerResponse } from "node:http";
-import type { ActiveSession, SessionUser } from "../server/auth/sessions";
-import type { ClientInfo } from "../server/auth/sessions";
+import type { ActiveSession, ClientInfo, SessionUser } from "../server/auth/sessions";
 import { clientIpOf } from "../server/http/client-ip";
 import type { Logger } from "../server/logger";
 import type { Services } from "../server/services";

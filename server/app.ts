@@ -15,7 +15,14 @@ import { pathToFileURL } from "node:url";
 import { createRequestHandler } from "@remix-run/express";
 import type { ServerBuild } from "@remix-run/node";
 import express, { type NextFunction, type Request, type Response } from "express";
-import { executeOperation, createGraphQLServer, GRAPHQL_PATH, type GraphQLServer } from "../graphql/yoga";
+import {
+  createGraphQLServer,
+  executeOperation,
+  GRAPHQL_PATH,
+  type GraphQLServer,
+  type Operation,
+  type OperationOutcome,
+} from "../graphql/yoga";
 import type { Config } from "./config/env";
 import { createPrisma, type PrismaClient } from "./db/client";
 import { migrateDatabase, projectRoot } from "./db/migrate";
@@ -53,9 +60,9 @@ export type PanelLoadContext = {
   requestId: string;
   graphql: {
     execute: <TData, TVariables extends Record<string, unknown>>(
-      operation: import("../graphql/yoga").Operation<TData, TVariables>,
+      operation: Operation<TData, TVariables>,
       variables?: TVariables,
-    ) => Promise<import("../graphql/yoga").OperationOutcome<TData>>;
+    ) => Promise<OperationOutcome<TData>>;
   };
 };
 

@@ -1,0 +1,53 @@
+/**
+ * Identifier generation. Swarm object IDs are 25 lower-case base-36 characters, container IDs are
+ * 64 hex characters; matching the shapes keeps clients that validate or truncate IDs honest.
+ * A seed makes every ID reproducible across runs, which keeps test failures readable.
+ */
+import { randomBytes } from "node:crypto";
+
+/** Produces IDs; deterministic when seeded. */
+export class IdGenerator {
+  private state: number;
+  private readonly seeded: boolean;
+
+  constructor(seed?: number) {
+    this.seeded = seed !== undefined;
+    this.state = (seed ?? 0) >>> 0;
+  }
+
+  /** A 25-character swarm-style ID (service, task, node, network, config, secret, swarm). */
+  swarmId(): string {
+    const alphabet = "0123456789abcdefghijklmnopqrstuvwxyz";
+    let out = "";
+    for (const byte of this.bytes(25)) out += alphabet[byte % 36];
+    return out;
+  }
+
+  /** A 64-hex-character ID (containers, digests). */
+  hex64(): string {
+    return Buffer.from(this.bytes(32)).toString("hex");
+  }
+
+  /** A random UUID v4 string (Portainer's InstanceID). */
+  uuid(): string {
+    const b = this.bytes(16);
+    b[6] = ((b[6] ?? 0) & 0x0f) | 0x40;
+    b[8] = ((b[8] ?? 0) & 0x3f) | 0x80;
+    const h = Buffer.from(b).toString("hex");
+    return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
+  }
+
+  private bytes(n: number): number[] {
+    if (!this.seeded) return [...randomBytes(n)];
+    const out: number[] = [];
+    for (let i = 0; i < n; i++) {
+      // mulberry32: small, fast and good enough for unique-looking IDs.
+      this.state = (this.state + 0x6d2b79f5) >>> 0;
+      let t = this.state;
+      t = Math.imul(t ^ (t >>> 15), t | 1);
+      t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+      out.push(((t ^ (t >>> 14)) >>> 0) & 0xff);
+    }
+    return out;
+  }
+}

@@ -56,6 +56,22 @@ export interface Config {
   session: { idleMs: number; maxAgeMs: number };
   loginThrottle: { windowMs: number; maxFailuresPerAccount: number; maxFailuresPerIp: number };
   shutdownTimeoutMs: number;
+  provisioning: {
+    /** Jobs the worker runs at once (each tenant has at most one). */
+    concurrency: number;
+    /** How often a waiting phase looks at Swarm again, and the worker's idle poll. */
+    pollIntervalMs: number;
+    /** First retry delay of a failed step; doubles per attempt up to retryMaxMs. */
+    retryBaseMs: number;
+    retryMaxMs: number;
+    /** A phase that has not finished after this long fails the tenant (ERROR, with the reason). */
+    phaseTimeoutMs: number;
+    /** Seconds between reconcile cycles (0 turns the loop off). */
+    reconcileIntervalMs: number;
+    /** What to do when a tenant's domain does not resolve to TENANT_DNS_TARGETS before routing. */
+    dnsCheck: "warn" | "strict" | "off";
+    dnsTargets: string[];
+  };
 }
 
 /** The APP_SECRET shipped in .env.example; refused in production. */
@@ -158,6 +174,14 @@ const schema = z.object({
   LOGIN_MAX_FAILURES_PER_ACCOUNT: integer("LOGIN_MAX_FAILURES_PER_ACCOUNT", 1, 1000),
   LOGIN_MAX_FAILURES_PER_IP: integer("LOGIN_MAX_FAILURES_PER_IP", 1, 100_000),
   SHUTDOWN_TIMEOUT_MS: integer("SHUTDOWN_TIMEOUT_MS", 0, 600_000),
+  PROVISIONING_CONCURRENCY: integer("PROVISIONING_CONCURRENCY", 1, 64),
+  PROVISIONING_POLL_INTERVAL_MS: integer("PROVISIONING_POLL_INTERVAL_MS", 10, 600_000),
+  PROVISIONING_RETRY_BASE_MS: integer("PROVISIONING_RETRY_BASE_MS", 1, 3_600_000),
+  PROVISIONING_RETRY_MAX_MS: integer("PROVISIONING_RETRY_MAX_MS", 1, 86_400_000),
+  PROVISIONING_PHASE_TIMEOUT_SECONDS: integer("PROVISIONING_PHASE_TIMEOUT_SECONDS", 1, 86_400),
+  RECONCILE_INTERVAL_SECONDS: integer("RECONCILE_INTERVAL_SECONDS", 0, 86_400),
+  DNS_CHECK: z.enum(["warn", "strict", "off"], { error: "DNS_CHECK must be one of warn, strict, off" }),
+  TENANT_DNS_TARGETS: z.string(),
 });
 
 /** Every environment key the panel reads (the schema's, plus the *_FILE forms of secrets). */
@@ -188,6 +212,14 @@ function defaults(nodeEnv: string): Env {
     LOGIN_MAX_FAILURES_PER_ACCOUNT: "5",
     LOGIN_MAX_FAILURES_PER_IP: "50",
     SHUTDOWN_TIMEOUT_MS: "10000",
+    PROVISIONING_CONCURRENCY: "4",
+    PROVISIONING_POLL_INTERVAL_MS: "2000",
+    PROVISIONING_RETRY_BASE_MS: "2000",
+    PROVISIONING_RETRY_MAX_MS: "300000",
+    PROVISIONING_PHASE_TIMEOUT_SECONDS: "900",
+    RECONCILE_INTERVAL_SECONDS: "30",
+    DNS_CHECK: "warn",
+    TENANT_DNS_TARGETS: "",
   };
 }
 
@@ -306,6 +338,16 @@ export function parseConfig(rawEnv: Env, options: { cwd?: string } = {}): Config
       maxFailuresPerIp: e.LOGIN_MAX_FAILURES_PER_IP,
     },
     shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
+    provisioning: {
+      concurrency: e.PROVISIONING_CONCURRENCY,
+      pollIntervalMs: e.PROVISIONING_POLL_INTERVAL_MS,
+      retryBaseMs: e.PROVISIONING_RETRY_BASE_MS,
+      retryMaxMs: e.PROVISIONING_RETRY_MAX_MS,
+      phaseTimeoutMs: e.PROVISIONING_PHASE_TIMEOUT_SECONDS * 1000,
+      reconcileIntervalMs: e.RECONCILE_INTERVAL_SECONDS * 1000,
+      dnsCheck: e.DNS_CHECK,
+      dnsTargets: e.TENANT_DNS_TARGETS.split(",").map((t) => t.trim().toLowerCase()).filter(Boolean),
+    },
   });
 }
 

@@ -1,0 +1,27 @@
+/**
+ * The app instance's in-memory publish/subscribe (ADR 003): services and the worker publish
+ * after their writes commit; GraphQL subscriptions listen. Topics are typed in one map.
+ */
+import { createPubSub, type PubSub } from "@graphql-yoga/subscription";
+import type { TenantEventRecord } from "./tenant-events";
+
+export interface TenantChange {
+  tenantId: string;
+  status: string;
+  phase: string | null;
+}
+
+export type EventTopics = {
+  /** Every tenant event, per tenant. */
+  "tenant:event": [tenantId: string, event: TenantEventRecord];
+  /** Any tenant event (admin-wide views). */
+  "tenant:event:any": [event: TenantEventRecord];
+  /** A tenant's status, phase or health changed. */
+  "tenant:changed": [change: TenantChange];
+};
+
+export type EventBus = PubSub<EventTopics>;
+
+export function createEventBus(): EventBus {
+  return createPubSub<EventTopics>();
+}

@@ -51,6 +51,8 @@ export const faultSpecSchema = z
     message: z.string().optional(),
     /** `http-error`: `details` of the Portainer error body. */
     details: z.string().optional(),
+    /** `drop-connection`: carry the request out first, then drop the connection instead of answering. */
+    afterHandling: z.boolean().optional(),
     /** `crash-loop`: exit code of the crashing container (default 1). */
     exitCode: z.number().int().min(1).max(255).optional(),
     /** `version`: the Portainer version matching requests are answered as. */

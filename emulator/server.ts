@@ -97,9 +97,21 @@ async function handle(emulator: Emulator, control: EmulatorControl, req: Incomin
     stackName: targetedStack(ctx, pattern),
   });
   for (const fault of faults) if (fault.spec.kind === "delay") await wait(fault.spec.delayMs ?? 0);
-  if (faults.some((f) => f.spec.kind === "drop-connection")) {
+  const drop = faults.find((f) => f.spec.kind === "drop-connection");
+  if (drop && !drop.spec.afterHandling) {
     req.socket.destroy();
     return;
+  }
+  if (drop) {
+    // The request is carried out, but its answer never arrives: what a client sees when its
+    // timeout fires or the connection breaks after Portainer acted (e.g. a create that worked).
+    const lose = () => {
+      req.socket.destroy();
+      return res;
+    };
+    res.writeHead = lose as unknown as typeof res.writeHead;
+    res.end = lose as unknown as typeof res.end;
+    res.write = (() => (lose(), true)) as unknown as typeof res.write;
   }
   const versionFault = faults.find((f) => f.spec.kind === "version");
   if (versionFault?.spec.version) ctx.version = parsePortainerVersion(versionFault.spec.version);

@@ -32,7 +32,8 @@ import { isCrossSite, isUnsafeMethod } from "./http/origin-check";
 import { assignRequestId } from "./http/request-id";
 import { attachGraphQLWebSocket, type GraphQLWebSocket } from "./http/websocket";
 import { createLogger, type Logger } from "./logger";
-import { createServices, type Services } from "./services";
+import type { DnsResolver } from "./provisioning/deps";
+import { createServices, type PortainerConnection, type Services } from "./services";
 
 export interface BuildAppOptions {
   config: Config;
@@ -43,6 +44,15 @@ export interface BuildAppOptions {
   migrate?: boolean;
   /** Clock for sessions and throttling (tests). */
   now?: () => Date;
+  /**
+   * Where Portainer answers. Defaults to PORTAINER_URL and its token; required when the
+   * configuration says to use the emulator (the caller starts it and passes its address).
+   */
+  portainer?: PortainerConnection;
+  /** DNS resolver for the routing check (tests). */
+  resolveDns?: DnsResolver;
+  /** Start the provisioning worker with the server (default true). */
+  worker?: boolean;
 }
 
 export interface PanelApp {
@@ -73,7 +83,13 @@ export async function buildApp(options: BuildAppOptions): Promise<PanelApp> {
   const logger = options.logger ?? createLogger(config.log);
   if (options.migrate !== false) await migrateDatabase(config.databasePath);
   const prisma = await createPrisma(config.databasePath);
-  const services = createServices({ config, logger, prisma, now: options.now });
+  const portainer =
+    options.portainer ??
+    (config.portainer.mode === "remote"
+      ? { url: config.portainer.url, apiKey: config.portainer.apiToken, endpointId: config.portainer.endpointId }
+      : null);
+  if (!portainer) throw new Error("No Portainer to talk to: set PORTAINER_URL, or start the emulator and pass its address.");
+  const services = createServices({ config, logger, prisma, portainer, resolveDns: options.resolveDns, now: options.now });
 
   const createdAdmin = await services.users.ensureBootstrapAdmin(config.bootstrapAdmin);
   if (createdAdmin) logger.info({ email: createdAdmin }, "created the first ADMIN account from ADMIN_EMAIL");
@@ -181,6 +197,10 @@ export async function buildApp(options: BuildAppOptions): Promise<PanelApp> {
         services.sessions.purgeExpired().catch((error) => logger.warn({ err: error }, "could not purge expired sessions"));
       }, SESSION_PURGE_INTERVAL_MS);
       purgeTimer.unref();
+      if (options.worker !== false) {
+        await services.worker.start();
+        services.reconciler.start();
+      }
       const { port } = server.address() as AddressInfo;
       const host = config.host === "0.0.0.0" || config.host === "::" ? "127.0.0.1" : config.host;
       return `http://${host.includes(":") ? `[${host}]` : host}:${port}`;
@@ -189,6 +209,8 @@ export async function buildApp(options: BuildAppOptions): Promise<PanelApp> {
       if (draining) return;
       draining = true;
       if (purgeTimer) clearInterval(purgeTimer);
+      await services.reconciler.stop();
+      await services.worker.stop();
       const closed = server.listening
         ? new Promise<void>((resolve) => server.close(() => resolve()))
         : Promise.resolve();

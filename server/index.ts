@@ -4,6 +4,8 @@
  */
 import fs from "node:fs";
 import path from "node:path";
+import { randomBytes } from "node:crypto";
+import { startEmulator, type RunningEmulator } from "../emulator";
 import { buildApp, remixBuildLoader } from "./app";
 import { ConfigError, loadConfig } from "./config/env";
 import { projectRoot } from "./db/migrate";
@@ -28,10 +30,21 @@ async function main(): Promise<void> {
     process.exit(1);
   }
 
+  // With no Portainer configured, the built-in emulator stands in (demo, development).
+  let emulator: RunningEmulator | null = null;
+  let portainer;
+  if (config.portainer.mode === "emulator") {
+    const apiKey = `ptr_${randomBytes(24).toString("base64url")}`;
+    emulator = await startEmulator({ port: 0, apiKey, taskDelayMs: 400 });
+    portainer = { url: emulator.url, apiKey, endpointId: config.portainer.endpointId };
+    logger.info({ url: emulator.url }, "started the built-in Portainer emulator");
+  }
+
   const app = await buildApp({
     config,
     logger,
     remixBuild: remixBuildLoader(buildFile, { watch: config.nodeEnv === "development" }),
+    ...(portainer ? { portainer } : {}),
   });
   const url = await app.start();
   logger.info(
@@ -50,7 +63,7 @@ async function main(): Promise<void> {
     }
     stopping = true;
     logger.info({ signal }, "shutting down: finishing in-flight requests");
-    app.stop().then(
+    app.stop().then(() => emulator?.close()).then(
       () => {
         logger.info("stopped cleanly");
         logger.flush();

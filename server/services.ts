@@ -10,7 +10,15 @@ import { LoginThrottle } from "./auth/throttle";
 import { UserService } from "./auth/users";
 import type { Config } from "./config/env";
 import type { PrismaClient } from "./db/client";
+import { createEventBus, type EventBus } from "./events/event-bus";
+import { TenantEventLog } from "./events/tenant-events";
 import type { Logger } from "./logger";
+import { createPortainerClient, type PortainerClient } from "./portainer/client";
+import type { DnsResolver } from "./provisioning/deps";
+import { createWorker, systemDnsResolver } from "./provisioning/engine";
+import { Reconciler } from "./provisioning/reconcile";
+import type { Worker } from "./provisioning/worker";
+import { TenantService } from "./tenants/tenant-service";
 
 export interface Services {
   config: Config;
@@ -20,10 +28,53 @@ export interface Services {
   sessions: SessionStore;
   sessionCookie: SessionCookie;
   auth: AuthService;
+  bus: EventBus;
+  events: TenantEventLog;
+  tenants: TenantService;
+  portainer: PortainerClient;
+  worker: Worker;
+  reconciler: Reconciler;
 }
 
-export function createServices(deps: { config: Config; logger: Logger; prisma: PrismaClient; now?: () => Date }): Services {
+/** Where Portainer (or the emulator standing in for it) answers. */
+export interface PortainerConnection {
+  url: string;
+  apiKey: string;
+  endpointId: number;
+}
+
+export function createServices(deps: {
+  config: Config;
+  logger: Logger;
+  prisma: PrismaClient;
+  portainer: PortainerConnection;
+  resolveDns?: DnsResolver;
+  now?: () => Date;
+}): Services {
   const { config, logger, prisma } = deps;
+  const bus = createEventBus();
+  const events = new TenantEventLog(prisma, bus);
+  const portainerLog = logger.child({ component: "portainer" });
+  const portainer = createPortainerClient({
+    baseUrl: deps.portainer.url,
+    apiKey: deps.portainer.apiKey,
+    endpointId: deps.portainer.endpointId,
+    timeoutMs: 30_000,
+    pollIntervalMs: Math.min(2000, config.provisioning.pollIntervalMs),
+    // A deploy that has not settled by the phase deadline fails the phase anyway.
+    deployTimeoutMs: config.provisioning.phaseTimeoutMs,
+    logger: {
+      debug: (fields, message) => portainerLog.debug(fields, message),
+      info: (fields, message) => portainerLog.debug(fields, message),
+      warn: (fields, message) => portainerLog.warn(fields, message),
+    },
+  });
+  // The worker and the tenant service know each other only through this callback.
+  let worker: Worker | null = null;
+  const tenants = new TenantService(prisma, config, events, bus, () => worker?.kick());
+  const provisioning = { prisma, config, logger, events, bus, portainer, secrets: tenants.secrets, resolveDns: deps.resolveDns ?? systemDnsResolver };
+  worker = createWorker(provisioning, deps.now);
+  const reconciler = new Reconciler(provisioning, () => worker?.kick());
   const sessions = new SessionStore(prisma, { ...config.session, now: deps.now });
   const throttle = new LoginThrottle({
     ...config.loginThrottle,
@@ -41,5 +92,11 @@ export function createServices(deps: { config: Config; logger: Logger; prisma: P
       maxAgeMs: config.session.maxAgeMs,
     }),
     auth: new AuthService(prisma, sessions, throttle),
+    bus,
+    events,
+    tenants,
+    portainer,
+    worker,
+    reconciler,
   };
 }

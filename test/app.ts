@@ -3,16 +3,22 @@
  * and offers small HTTP helpers. Used by the integration tests.
  */
 import { Writable } from "node:stream";
+import { startEmulator, type EmulatorOptions, type RunningEmulator } from "../emulator";
 import { buildApp, type PanelApp } from "../server/app";
+import type { DnsResolver } from "../server/provisioning/deps";
 import { parseConfig } from "../server/config/env";
 import { createLogger } from "../server/logger";
 import { createTestDatabase } from "./db";
 
 export const TEST_APP_SECRET = "test-app-secret-0123456789-abcdefghijklmnop";
 
+export const TEST_PORTAINER_KEY = "ptr_test_key_that_must_never_leak_0123456789";
+
 export interface TestApp {
   app: PanelApp;
   url: string;
+  /** The Portainer emulator this app talks to (its own, on port 0). */
+  emulator: RunningEmulator;
   /** Every log line written so far (JSON strings). */
   logs: string[];
   databasePath: string;
@@ -21,9 +27,20 @@ export interface TestApp {
 
 export async function startTestApp(
   env: Record<string, string> = {},
-  options: { now?: () => Date } = {},
+  options: {
+    now?: () => Date;
+    emulator?: Partial<EmulatorOptions>;
+    /** Reuse this database file (to restart an app on the same data). */
+    databasePath?: string;
+    /** Reuse this emulator (a restarted app talks to the same Portainer). */
+    reuseEmulator?: RunningEmulator;
+    resolveDns?: DnsResolver;
+    worker?: boolean;
+  } = {},
 ): Promise<TestApp> {
-  const databasePath = createTestDatabase();
+  const databasePath = options.databasePath ?? createTestDatabase();
+  const emulator =
+    options.reuseEmulator ?? (await startEmulator({ port: 0, apiKey: TEST_PORTAINER_KEY, taskDelayMs: 2, ...options.emulator }));
   const config = parseConfig({
     NODE_ENV: "test",
     HOST: "127.0.0.1",
@@ -33,6 +50,11 @@ export async function startTestApp(
     LOG_LEVEL: "debug",
     LOG_FORMAT: "json",
     SHUTDOWN_TIMEOUT_MS: "2000",
+    PROVISIONING_POLL_INTERVAL_MS: "20",
+    PROVISIONING_RETRY_BASE_MS: "20",
+    PROVISIONING_RETRY_MAX_MS: "100",
+    PROVISIONING_PHASE_TIMEOUT_SECONDS: "10",
+    RECONCILE_INTERVAL_SECONDS: "0",
     ...env,
   });
   const logs: string[] = [];
@@ -42,9 +64,27 @@ export async function startTestApp(
       done();
     },
   });
-  const app = await buildApp({ config, logger: createLogger(config.log, sink), migrate: false, now: options.now });
+  const app = await buildApp({
+    config,
+    logger: createLogger(config.log, sink),
+    migrate: false,
+    now: options.now,
+    portainer: { url: emulator.url, apiKey: TEST_PORTAINER_KEY, endpointId: 1 },
+    resolveDns: options.resolveDns,
+    worker: options.worker,
+  });
   const url = await app.start();
-  return { app, url, logs, databasePath, close: () => app.stop() };
+  return {
+    app,
+    url,
+    emulator,
+    logs,
+    databasePath,
+    close: async () => {
+      await app.stop();
+      if (!options.reuseEmulator) await emulator.close();
+    },
+  };
 }
 
 export const ADMIN = { email: "admin@example.com", password: "correct horse battery staple" };

@@ -1,0 +1,20 @@
+/**
+ * Which failures are worth retrying. Portainer being unreachable, slow or busy passes; a wrong
+ * token, a missing environment, an unsupported version or a failed deploy will not fix itself,
+ * so the tenant goes to ERROR at once with the reason (an admin retries after fixing it).
+ */
+import { isPortainerError } from "../portainer/errors";
+import { PermanentJobError } from "./worker";
+
+const PERMANENT = new Set(["BAD_REQUEST", "UNAUTHORIZED", "FORBIDDEN", "NOT_FOUND", "DEPLOY_FAILED", "UNSUPPORTED_VERSION"]);
+
+export function classify(error: unknown): unknown {
+  if (isPortainerError(error) && PERMANENT.has(error.code)) {
+    return new PermanentJobError(error.message, { portainerCode: error.code }, { cause: error });
+  }
+  return error;
+}
+
+export function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}

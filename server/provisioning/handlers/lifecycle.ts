@@ -1,0 +1,174 @@
+/**
+ * Suspend, resume, redeploy and delete: each a job with events. Suspend stops the stack through
+ * Portainer (services removed, volumes and data kept); resume starts it again; redeploy applies
+ * the current spec (e.g. after a plan change); delete removes the stack and, when asked, the
+ * tenant's volumes, secrets and configs.
+ */
+import { isPortainerError } from "../../portainer/errors";
+import { PANEL_LABELS } from "../../stacks/names";
+import type { ProvisioningDeps } from "../deps";
+import { classify, messageOf } from "../failures";
+import { serviceHealth } from "../health";
+import { tenantStackSpec } from "../tenant-stack";
+import { PermanentJobError, type JobContext, type JobHandler, type JobOutcome } from "../worker";
+import { actorOf, loadTenant, setStatus } from "./shared";
+
+function failureRecorder(deps: ProvisioningDeps, what: string): Pick<JobHandler, "onFailure" | "onRetry"> {
+  return {
+    async onRetry(ctx, error, attempt, delayMs) {
+      await deps.events.record({
+        tenantId: ctx.job.tenantId,
+        type: "job.retrying",
+        level: "WARN",
+        message: `${what} failed: ${messageOf(error)} Retrying in ${Math.round(delayMs / 1000)} s (attempt ${attempt + 1} of ${ctx.job.maxAttempts}).`,
+      });
+    },
+    async onFailure(ctx, error) {
+      const tenant = await loadTenant(deps.prisma, ctx.job.tenantId);
+      await setStatus(deps, tenant, "ERROR", { type: "job.failed", level: "ERROR", message: `${what} failed: ${messageOf(error)}`, reason: `${what}: ${messageOf(error)}` });
+    },
+  };
+}
+
+async function withClassifiedErrors<T>(work: () => Promise<T>): Promise<T> {
+  try {
+    return await work();
+  } catch (error) {
+    throw classify(error);
+  }
+}
+
+async function requireStack(deps: ProvisioningDeps, stackId: number | null, stackName: string | null) {
+  const stack = (stackId !== null ? await deps.portainer.getStack(stackId) : null) ?? (stackName ? await deps.portainer.findStackByName(stackName) : null);
+  if (!stack) throw new PermanentJobError(`The tenant's stack ${stackName ?? ""} is missing in Portainer; redeploy or retry provisioning to recreate it.`);
+  return stack;
+}
+
+export function suspendHandler(deps: ProvisioningDeps): JobHandler {
+  return {
+    ...failureRecorder(deps, "Suspending"),
+    async run(ctx: JobContext): Promise<JobOutcome> {
+      const tenant = await loadTenant(deps.prisma, ctx.job.tenantId);
+      await withClassifiedErrors(async () => {
+        const stack = await requireStack(deps, tenant.stackId, tenant.stackName);
+        try {
+          await deps.portainer.stopStack(stack.id);
+        } catch (error) {
+          if (!(isPortainerError(error, "CONFLICT") && error.reason === "ALREADY_INACTIVE")) throw error;
+        }
+      });
+      await setStatus(deps, tenant, "SUSPENDED", { type: "tenant.suspended", message: "Suspended: the stack is stopped; its volumes and data are kept.", actor: actorOf(ctx.job), phase: null });
+      return { kind: "done" };
+    },
+  };
+}
+
+/** Resume and redeploy both end by waiting for Mautic's web service to run again. */
+function restartHandler(deps: ProvisioningDeps, kind: "resume" | "redeploy"): JobHandler {
+  const what = kind === "resume" ? "Resuming" : "Redeploying";
+  return {
+    ...failureRecorder(deps, what),
+    async run(ctx: JobContext): Promise<JobOutcome> {
+      const tenant = await loadTenant(deps.prisma, ctx.job.tenantId);
+      const payload = ctx.payload as { applied?: boolean; startedAt?: string };
+      if (!payload.applied) {
+        await withClassifiedErrors(async () => {
+          const stack = await requireStack(deps, tenant.stackId, tenant.stackName);
+          if (kind === "resume") {
+            try {
+              await deps.portainer.startStack(stack.id);
+            } catch (error) {
+              if (!(isPortainerError(error, "CONFLICT") && error.reason === "ALREADY_ACTIVE")) throw error;
+            }
+          } else {
+            const owner = await deps.prisma.user.findUniqueOrThrow({ where: { id: tenant.ownerId }, select: { email: true } });
+            const network = deps.config.traefik.trustedProxies ? null : await deps.portainer.getNetwork(deps.config.traefik.networkName);
+            const trustedProxies = deps.config.traefik.trustedProxies ?? network?.subnets ?? [];
+            const spec = tenantStackSpec(tenant, { config: deps.config, ownerEmail: owner.email, trustedProxies, exposure: tenant.routingEnabled ? "live" : "install" });
+            await deps.portainer.updateStack(stack.id, { stackFileContent: spec.yaml, prune: true, pullImage: true });
+          }
+        });
+        await deps.events.record({ tenantId: tenant.id, type: `tenant.${kind}d`, message: kind === "resume" ? "The stack was started again; waiting for Mautic." : "The stack was redeployed with the current settings; waiting for Mautic.", actor: actorOf(ctx.job) });
+        return { kind: "wait", delayMs: deps.config.provisioning.pollIntervalMs, payload: { applied: true, startedAt: ctx.now().toISOString() } };
+      }
+      const stack = tenant.stackName ?? "";
+      const [services, tasks] = await withClassifiedErrors(() => Promise.all([deps.portainer.listServices({ stack }), deps.portainer.listTasks({ stack })]));
+      const web = services.find((s) => s.name === `${stack}_mautic_web`);
+      const health = web ? serviceHealth(stack, web, tasks) : null;
+      if (health?.state === "running") {
+        await setStatus(deps, tenant, "ACTIVE", { type: "tenant.active", message: `Mautic is live again at https://${tenant.domain}.`, phase: null });
+        return { kind: "done" };
+      }
+      const waited = ctx.now().getTime() - Date.parse(payload.startedAt ?? ctx.now().toISOString());
+      const reason = health ? `mautic_web ${health.state}${health.message ? `: ${health.message}` : ""}` : "mautic_web is not in the stack yet";
+      if (waited > deps.config.provisioning.phaseTimeoutMs) throw new PermanentJobError(`Mautic did not come back within ${Math.round(deps.config.provisioning.phaseTimeoutMs / 1000)} s: ${reason}.`);
+      return { kind: "wait", delayMs: deps.config.provisioning.pollIntervalMs };
+    },
+  };
+}
+
+export const resumeHandler = (deps: ProvisioningDeps) => restartHandler(deps, "resume");
+export const redeployHandler = (deps: ProvisioningDeps) => restartHandler(deps, "redeploy");
+
+export function deleteHandler(deps: ProvisioningDeps): JobHandler {
+  const { portainer, prisma } = deps;
+  return {
+    ...failureRecorder(deps, "Deleting"),
+    async run(ctx: JobContext): Promise<JobOutcome> {
+      const tenant = await loadTenant(prisma, ctx.job.tenantId);
+      const payload = ctx.payload as { deleteData?: boolean; stackRemoved?: boolean; startedAt?: string };
+      const startedAt = payload.startedAt ?? ctx.now().toISOString();
+      return withClassifiedErrors(async () => {
+        if (!payload.stackRemoved) {
+          const stack = (tenant.stackId !== null ? await portainer.getStack(tenant.stackId) : null) ?? (await portainer.findStackByName(tenant.stackName ?? `mautic-${tenant.slug}`));
+          if (stack) await portainer.deleteStack(stack.id);
+          await deps.events.record({ tenantId: tenant.id, type: "stack.removed", message: stack ? `Stack ${stack.name} removed.` : "No stack was left to remove." });
+          if (!payload.deleteData) return finish(false);
+        }
+        // Volumes can only go once every task that mounted them is gone.
+        const stackName = tenant.stackName ?? `mautic-${tenant.slug}`;
+        const tasks = await portainer.listTasks({ stack: stackName });
+        const volumes = await portainer.listVolumes({ stack: stackName });
+        const left: string[] = [];
+        for (const volume of volumes) {
+          try {
+            await portainer.deleteVolume(volume.name, volume.node ? { node: volume.node } : {});
+          } catch (error) {
+            if (isPortainerError(error, "CONFLICT") || isPortainerError(error, "NOT_FOUND")) {
+              if (isPortainerError(error, "CONFLICT")) left.push(volume.name);
+              continue;
+            }
+            throw error;
+          }
+        }
+        if (left.length > 0 || tasks.some((t) => !["complete", "failed", "shutdown", "rejected", "orphaned", "remove"].includes(t.state))) {
+          if (ctx.now().getTime() - Date.parse(startedAt) > deps.config.provisioning.phaseTimeoutMs) {
+            throw new PermanentJobError(`The volumes ${left.join(", ")} are still in use after the stack was removed.`);
+          }
+          return { kind: "wait", delayMs: deps.config.provisioning.pollIntervalMs, payload: { ...payload, stackRemoved: true, startedAt } };
+        }
+        const filter = { labels: [`${PANEL_LABELS.tenant}=${tenant.id}`] };
+        const [secrets, configs] = await Promise.all([portainer.listSecrets(filter), portainer.listConfigs(filter)]);
+        for (const s of secrets) await portainer.deleteSecret(s.id).catch(ignoreNotFound);
+        for (const c of configs) await portainer.deleteConfig(c.id).catch(ignoreNotFound);
+        await deps.events.record({ tenantId: tenant.id, type: "data.removed", message: `Data removed: ${volumes.length} volume(s), ${secrets.length} secret(s), ${configs.length} config(s).` });
+        return finish(true);
+      });
+
+      async function finish(dataRemoved: boolean): Promise<JobOutcome> {
+        await setStatus(deps, tenant, "DELETED", {
+          type: "tenant.deleted",
+          message: dataRemoved ? "Deleted with all its data." : "Deleted; its volumes (the data) are kept on the node.",
+          phase: null,
+          actor: actorOf(ctx.job),
+          extra: { deletedAt: ctx.now(), routingEnabled: false },
+        });
+        return { kind: "done" };
+      }
+    },
+  };
+}
+
+function ignoreNotFound(error: unknown): void {
+  if (!isPortainerError(error, "NOT_FOUND")) throw error;
+}

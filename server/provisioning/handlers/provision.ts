@@ -1,0 +1,321 @@
+/**
+ * The provision job: walks a tenant through the phases of ARCHITECTURE.md, each idempotent and
+ * each with a deadline, recording an event at every step. A phase that waits for Swarm returns
+ * the job to the queue instead of holding a worker slot; the phase reached travels in the job's
+ * payload, so a crash or a retry resumes where it stopped.
+ *
+ *   PREFLIGHT → PLACEMENT → PREPARING → DEPLOYING → DATABASE → INSTALLING → ROUTING → VERIFYING → ACTIVE
+ */
+import type { Tenant } from "../../generated/prisma/client";
+import type { TenantPhase } from "../../generated/prisma/enums";
+import { PLAN_SERVICES } from "../../stacks/plans";
+import type { ProvisioningDeps } from "../deps";
+import { classify, messageOf } from "../failures";
+import { serviceHealth, tenantHealth } from "../health";
+import { tenantObjectLabels, tenantSecretValues, tenantStackSpec } from "../tenant-stack";
+import { PermanentJobError, type JobContext, type JobHandler, type JobOutcome } from "../worker";
+import { actorOf, loadTenant, setStatus } from "./shared";
+
+export const PHASES: readonly TenantPhase[] = ["PREFLIGHT", "PLACEMENT", "PREPARING", "DEPLOYING", "DATABASE", "INSTALLING", "ROUTING", "VERIFYING"];
+
+interface Payload {
+  phase?: TenantPhase;
+  phaseStartedAt?: string;
+  /** The last reason a phase gave for waiting (an event is written when it changes). */
+  waitingFor?: string;
+  trustedProxies?: string[];
+  retried?: boolean;
+}
+
+type PhaseResult = { done: true; message: string; data?: Record<string, unknown> } | { done: false; waitingFor: string };
+
+type Phase = (tenant: Tenant, payload: Payload) => Promise<PhaseResult>;
+
+export function provisionHandler(deps: ProvisioningDeps): JobHandler {
+  const { prisma, config, portainer, events } = deps;
+
+  const phases: Record<TenantPhase, Phase> = {
+    async PREFLIGHT(tenant, payload) {
+      const status = await portainer.getSystemStatus();
+      if (!status.supported) {
+        throw new PermanentJobError(`Portainer ${status.version} is too old: the panel needs Portainer 2.20 or newer (Swarm jobs need its docker CLI ≥ 23). Upgrade Portainer, then retry.`);
+      }
+      const endpoint = await portainer.getEndpoint();
+      if (!endpoint.up) return { done: false, waitingFor: `Portainer reports environment ${endpoint.id} (${endpoint.name}) as down` };
+      if (endpoint.swarmManager === false) {
+        throw new PermanentJobError(`Portainer environment ${endpoint.id} (${endpoint.name}) is not a Swarm manager: check PORTAINER_ENDPOINT_ID.`);
+      }
+      const swarm = await portainer.getSwarm();
+      const name = config.traefik.networkName;
+      const network = await portainer.getNetwork(name);
+      if (!network) {
+        throw new PermanentJobError(`The Traefik network "${name}" does not exist on the Swarm. Create it (docker network create --driver overlay --attachable ${name}) or set TRAEFIK_NETWORK_NAME, then retry.`);
+      }
+      if (!network.swarmOverlay) {
+        throw new PermanentJobError(`The Traefik network "${name}" is not an overlay network of swarm scope (driver ${network.driver}, scope ${network.scope}); tenant stacks cannot join it.`);
+      }
+      const trustedProxies = config.traefik.trustedProxies ?? network.subnets;
+      if (trustedProxies.length === 0) {
+        throw new PermanentJobError(`The Traefik network "${name}" reports no subnet; set TRAEFIK_TRUSTED_PROXIES to the addresses Traefik connects from.`);
+      }
+      payload.trustedProxies = trustedProxies;
+      await prisma.tenant.update({ where: { id: tenant.id }, data: { endpointId: endpoint.id, swarmId: swarm.id } });
+      return {
+        done: true,
+        message: `Portainer ${status.version} is reachable; environment ${endpoint.id} is a Swarm manager; network ${name} (${trustedProxies.join(", ")}) is ready.`,
+        data: { portainerVersion: status.version, family: status.family, endpointId: endpoint.id, swarmId: swarm.id, trustedProxies },
+      };
+    },
+
+    async PLACEMENT(tenant) {
+      if (config.stacks.placement === "none") return { done: true, message: "Placement is off (shared storage): Swarm chooses the nodes." };
+      if (tenant.nodeHostname) return { done: true, message: `The tenant stays on node ${tenant.nodeHostname}.`, data: { node: tenant.nodeHostname } };
+      const nodes = (await portainer.listNodes()).filter((n) => n.state === "ready" && n.availability === "active");
+      if (nodes.length === 0) return { done: false, waitingFor: "no Swarm node is Ready and Active" };
+      const reserved = await reservedMemoryByNode(deps, tenant.id);
+      const needed = planReservationBytes(deps, tenant.plan);
+      const ranked = nodes
+        .map((n) => ({ node: n, free: n.memoryBytes - (reserved.get(n.hostname) ?? 0) }))
+        .sort((a, b) => b.free - a.free || a.node.hostname.localeCompare(b.node.hostname));
+      const chosen = ranked[0]!;
+      if (chosen.free < needed) {
+        // Swarm would leave the tasks pending; say why now, in words an admin can act on.
+        return {
+          done: false,
+          waitingFor: `no Ready, Active node has ${mib(needed)} MiB of memory not yet reserved for plan ${tenant.plan} (most free: ${chosen.node.hostname} with ${mib(chosen.free)} MiB); add a node or choose a smaller plan`,
+        };
+      }
+      await prisma.tenant.update({ where: { id: tenant.id }, data: { nodeId: chosen.node.id, nodeHostname: chosen.node.hostname } });
+      const freeMiB = mib(chosen.free);
+      return {
+        done: true,
+        message: `Placed on node ${chosen.node.hostname} (${freeMiB} MiB not yet reserved by tenants).`,
+        data: { node: chosen.node.hostname, nodeId: chosen.node.id, unreservedMiB: freeMiB, candidates: ranked.length },
+      };
+    },
+
+    async PREPARING(tenant, payload) {
+      const spec = await specFor(tenant, payload, "install");
+      const labels = tenantObjectLabels(tenant.id);
+      let created = 0;
+      for (const config of Object.values(spec.assets.configs)) {
+        if (!(await portainer.getConfig(config.name))) {
+          await ignoreConflict(portainer.createConfig({ name: config.name, data: config.content, labels }));
+          created++;
+        }
+      }
+      for (const secret of tenantSecretValues(tenant, deps.secrets, spec.assets)) {
+        if (!(await portainer.getSecret(secret.name))) {
+          await ignoreConflict(portainer.createSecret({ name: secret.name, data: secret.value, labels }));
+          created++;
+        }
+      }
+      const total = Object.keys(spec.assets.configs).length + Object.keys(spec.assets.secrets).length;
+      return { done: true, message: `Docker configs and secrets ready (${created} created, ${total - created} already there).`, data: { created, total } };
+    },
+
+    async DEPLOYING(tenant, payload) {
+      const spec = await specFor(tenant, payload, "install");
+      let stack = tenant.stackId !== null ? await portainer.getStack(tenant.stackId) : null;
+      stack ??= await portainer.findStackByName(spec.stackName);
+      let how: string;
+      if (!stack) {
+        const result = await portainer.createSwarmStackFromString({ name: spec.stackName, stackFileContent: spec.yaml, ...(tenant.swarmId ? { swarmId: tenant.swarmId } : {}) });
+        stack = result.stack;
+        how = result.adopted ? "found after an interrupted create and adopted" : "created";
+      } else if (stack.status === "error" || stack.status === "inactive") {
+        stack = await portainer.updateStack(stack.id, { stackFileContent: spec.yaml, prune: true, pullImage: false });
+        how = "redeployed";
+      } else {
+        how = "already deployed";
+      }
+      await prisma.tenant.update({ where: { id: tenant.id }, data: { stackId: stack.id, stackName: stack.name, routingEnabled: false } });
+      return { done: true, message: `Stack ${stack.name} ${how} (routing off until Mautic is installed).`, data: { stackId: stack.id, stackName: stack.name } };
+    },
+
+    async DATABASE(tenant) {
+      return waitForService(tenant, "db", "the database");
+    },
+
+    async INSTALLING(tenant) {
+      return waitForService(tenant, "mautic_install", "the unattended Mautic install");
+    },
+
+    async ROUTING(tenant, payload) {
+      const dns = await checkDns(tenant.domain);
+      if (dns.problem && config.provisioning.dnsCheck === "strict") return { done: false, waitingFor: dns.problem };
+      if (dns.problem) {
+        await events.record({ tenantId: tenant.id, type: "dns.warning", level: "WARN", phase: "ROUTING", message: `${dns.problem}; routing is switched on anyway (DNS_CHECK=warn), TLS will work once DNS points to Traefik.` });
+      }
+      const spec = await specFor(tenant, payload, "live");
+      if (tenant.stackId === null) throw new PermanentJobError("The tenant has no stack to route to (DEPLOYING did not record it).");
+      await portainer.updateStack(tenant.stackId, { stackFileContent: spec.yaml, prune: true, pullImage: false });
+      await prisma.tenant.update({ where: { id: tenant.id }, data: { routingEnabled: true } });
+      return { done: true, message: `Routing on: Traefik serves https://${tenant.domain} with a certificate from ${config.traefik.tlsResolverName}.`, data: { dns: dns.summary } };
+    },
+
+    async VERIFYING(tenant) {
+      return waitForService(tenant, "mautic_web", "Mautic's web service");
+    },
+  };
+
+  async function specFor(tenant: Tenant, payload: Payload, exposure: "install" | "live") {
+    const owner = await prisma.user.findUniqueOrThrow({ where: { id: tenant.ownerId }, select: { email: true } });
+    const trustedProxies = payload.trustedProxies ?? config.traefik.trustedProxies;
+    if (!trustedProxies) throw new Error("The trusted proxies are unknown: PREFLIGHT must run first.");
+    try {
+      return tenantStackSpec(tenant, { config, ownerEmail: owner.email, trustedProxies, exposure });
+    } catch (error) {
+      throw new PermanentJobError(`The tenant's stack cannot be built: ${messageOf(error)}`, undefined, { cause: error });
+    }
+  }
+
+  async function waitForService(tenant: Tenant, service: string, what: string): Promise<PhaseResult> {
+    const stack = tenant.stackName ?? "";
+    const [services, tasks] = await Promise.all([portainer.listServices({ stack }), portainer.listTasks({ stack })]);
+    const target = services.find((s) => s.name === `${stack}_${service}`);
+    if (!target) return { done: false, waitingFor: `${service} is not in the stack yet` };
+    const health = serviceHealth(stack, target, tasks);
+    if (health.state === "running" || health.state === "complete") {
+      return { done: true, message: `${what[0]!.toUpperCase()}${what.slice(1)} is ${health.state === "complete" ? "done" : "running"}.`, data: { service, running: health.running, desired: health.desired } };
+    }
+    return { done: false, waitingFor: `${service} ${health.state}${health.message ? `: ${health.message}` : ""}` };
+  }
+
+  async function checkDns(domain: string): Promise<{ problem: string | null; summary: string }> {
+    const targets = config.provisioning.dnsTargets;
+    if (config.provisioning.dnsCheck === "off" || targets.length === 0) return { problem: null, summary: "not checked" };
+    let answers: string[];
+    try {
+      answers = (await deps.resolveDns(domain)).map((a) => a.toLowerCase().replace(/\.$/, ""));
+    } catch (error) {
+      return { problem: `${domain} does not resolve (${messageOf(error)})`, summary: "unresolved" };
+    }
+    if (answers.some((a) => targets.includes(a))) return { problem: null, summary: answers.join(", ") };
+    return { problem: `${domain} points to ${answers.join(", ") || "nothing"}, not to ${targets.join(" or ")}`, summary: answers.join(", ") };
+  }
+
+  return {
+    async run(ctx: JobContext): Promise<JobOutcome> {
+      const payload = ctx.payload as Payload;
+      let tenant = await loadTenant(prisma, ctx.job.tenantId);
+      if (tenant.status === "DELETING" || tenant.status === "DELETED") return { kind: "done" };
+      if (tenant.status !== "PROVISIONING") {
+        tenant = await setStatus(deps, tenant, "PROVISIONING", {
+          type: "status.changed",
+          message: payload.retried ? `Provisioning resumes at ${payload.phase ?? "PREFLIGHT"}.` : "Provisioning started.",
+          actor: actorOf(ctx.job),
+        });
+      }
+      let phase: TenantPhase = payload.phase ?? "PREFLIGHT";
+      for (;;) {
+        if (ctx.signal.aborted) throw new Error("stopped");
+        if (!payload.phaseStartedAt) {
+          payload.phaseStartedAt = ctx.now().toISOString();
+          payload.waitingFor = undefined;
+          await events.transaction(async (tx, emit) => {
+            await tx.tenant.update({ where: { id: tenant.id }, data: { phase } });
+            await emit({ tenantId: tenant.id, type: "phase.started", phase, message: `${phase} started.` });
+          });
+          deps.bus.publish("tenant:changed", { tenantId: tenant.id, status: "PROVISIONING", phase });
+        }
+        const elapsed = ctx.now().getTime() - Date.parse(payload.phaseStartedAt);
+        let result: PhaseResult;
+        try {
+          result = await phases[phase](tenant, payload);
+        } catch (error) {
+          throw classify(error);
+        }
+        if (!result.done) {
+          if (elapsed > config.provisioning.phaseTimeoutMs) {
+            throw new PermanentJobError(`${phase} did not finish within ${Math.round(config.provisioning.phaseTimeoutMs / 1000)} s: ${result.waitingFor}.`);
+          }
+          if (result.waitingFor !== payload.waitingFor) {
+            payload.waitingFor = result.waitingFor;
+            await events.record({ tenantId: tenant.id, type: "phase.waiting", phase, message: `Waiting: ${result.waitingFor}.` });
+          }
+          return { kind: "wait", delayMs: config.provisioning.pollIntervalMs, payload: { ...payload } };
+        }
+        const next = PHASES[PHASES.indexOf(phase) + 1];
+        await events.record({ tenantId: tenant.id, type: "phase.completed", phase, message: result.message, data: { ...result.data, durationMs: elapsed } });
+        if (!next) break;
+        phase = next;
+        payload.phase = next;
+        payload.phaseStartedAt = undefined;
+        tenant = await loadTenant(prisma, tenant.id);
+      }
+      await finishActive(deps, tenant.id);
+      return { kind: "done" };
+    },
+
+    async onRetry(ctx, error, attempt, delayMs) {
+      const phase = (ctx.payload as Payload).phase ?? "PREFLIGHT";
+      await events.record({
+        tenantId: ctx.job.tenantId,
+        type: "phase.retrying",
+        level: "WARN",
+        phase,
+        message: `${phase} failed: ${messageOf(error)} Retrying in ${Math.round(delayMs / 1000)} s (attempt ${attempt + 1} of ${ctx.job.maxAttempts}).`,
+      });
+    },
+
+    payloadAfterError(ctx) {
+      return ctx.payload;
+    },
+
+    async onFailure(ctx, error) {
+      const phase = (ctx.payload as Payload).phase ?? "PREFLIGHT";
+      const tenant = await loadTenant(prisma, ctx.job.tenantId);
+      if (tenant.status === "DELETING" || tenant.status === "DELETED") return;
+      await setStatus(deps, tenant, "ERROR", {
+        type: "phase.failed",
+        level: "ERROR",
+        phase,
+        message: `${phase} failed: ${messageOf(error)}`,
+        reason: `${phase}: ${messageOf(error)}`,
+      });
+    },
+  };
+}
+
+/** Marks the tenant ACTIVE and records its first health. */
+async function finishActive(deps: ProvisioningDeps, tenantId: string): Promise<void> {
+  const tenant = await loadTenant(deps.prisma, tenantId);
+  const stack = tenant.stackName ?? "";
+  const [services, tasks] = await Promise.all([deps.portainer.listServices({ stack }), deps.portainer.listTasks({ stack })]);
+  const health = tenantHealth(stack, services, tasks);
+  await deps.prisma.tenant.update({ where: { id: tenantId }, data: { health: JSON.stringify(health), healthCheckedAt: new Date() } });
+  await setStatus(deps, tenant, "ACTIVE", { type: "tenant.active", message: `Mautic is live at https://${tenant.domain}.`, phase: null, data: { health: health.overall } });
+}
+
+const mib = (bytes: number) => Math.round(bytes / 1048576);
+
+/** Memory (bytes) a tenant's long-running services reserve under its plan. */
+function planReservationBytes(deps: ProvisioningDeps, planName: string): number {
+  const plan = deps.config.stacks.plans.plans[planName];
+  if (!plan) return 0;
+  return PLAN_SERVICES.filter((s) => s !== "install").reduce((sum, s) => sum + plan.services[s].reservations.memoryMiB, 0) * 1048576;
+}
+
+/** Memory (bytes) reserved on each node by the plans of the other tenants placed there. */
+async function reservedMemoryByNode(deps: ProvisioningDeps, exceptTenantId: string): Promise<Map<string, number>> {
+  const placed = await deps.prisma.tenant.findMany({
+    where: { nodeHostname: { not: null }, status: { notIn: ["DELETED"] }, id: { not: exceptTenantId } },
+    select: { nodeHostname: true, plan: true },
+  });
+  const out = new Map<string, number>();
+  for (const t of placed) {
+    if (!t.nodeHostname) continue;
+    out.set(t.nodeHostname, (out.get(t.nodeHostname) ?? 0) + planReservationBytes(deps, t.plan));
+  }
+  return out;
+}
+
+async function ignoreConflict<T>(promise: Promise<T>): Promise<void> {
+  try {
+    await promise;
+  } catch (error) {
+    // Created meanwhile (by an earlier attempt whose answer was lost): what we wanted exists.
+    if ((error as { code?: string }).code !== "CONFLICT") throw error;
+  }
+}

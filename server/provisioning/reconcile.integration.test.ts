@@ -1,0 +1,74 @@
+import { randomUUID } from "node:crypto";
+import { afterEach, describe, expect, it } from "vitest";
+import { startTestApp, type TestApp } from "../../test/app";
+import { SYSTEM } from "../events/tenant-events";
+
+async function until<T>(read: () => Promise<T>, done: (value: T) => boolean, what: string, ms = 15_000): Promise<T> {
+  const end = Date.now() + ms;
+  for (;;) {
+    const value = await read();
+    if (done(value)) return value;
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+describe("the reconcile loop", () => {
+  let t: TestApp;
+  afterEach(() => t?.close());
+
+  it("checks 1,000 tenants with three Portainer calls", async () => {
+    t = await startTestApp({}, { worker: false });
+    const owner = await t.app.services.users.create({ email: "many@example.com", password: "owner password 123", role: "CLIENT" });
+    const rows = Array.from({ length: 1000 }, (_, i) => ({
+      id: randomUUID(), name: `t${i}`, slug: `t${i}`, domain: `t${i}.example.com`, ownerId: owner.id, status: "ACTIVE" as const,
+      mauticImage: "mautic/mautic:7.2.0-apache", plan: "small", mysqlDatabase: "mautic", mysqlUser: "mautic", mysqlPasswordEnc: "x",
+      mysqlRootPasswordEnc: "x", mauticAdminUser: "admin", mauticAdminPasswordEnc: "x", stackName: `mautic-t${i}`, stackId: i + 1,
+    }));
+    // The client learns Portainer's version and the Swarm id once per process; a cycle after that:
+    await t.app.services.reconciler.runOnce();
+    await t.app.services.prisma.tenant.createMany({ data: rows });
+    t.emulator.control.resetRequestCounts();
+    const report = await t.app.services.reconciler.runOnce();
+    expect(report).toMatchObject({ tenantsChecked: 1000, error: null });
+    const counts = t.emulator.control.requestCounts() as Record<string, number>;
+    expect(counts).toEqual({
+      "GET /api/stacks": 1,
+      "GET /api/endpoints/{id}/docker/services": 1,
+      "GET /api/endpoints/{id}/docker/tasks": 1,
+    });
+    // Every tenant's stack is missing in this Portainer: each one is flagged once, as drift.
+    expect(report.drift).toHaveLength(1000);
+    expect(await t.app.services.prisma.tenantEvent.count({ where: { type: "drift.detected" } })).toBe(1000);
+    const again = await t.app.services.reconciler.runOnce();
+    expect(again.healthChanges).toBe(0);
+    expect(await t.app.services.prisma.tenantEvent.count({ where: { type: "drift.detected" } })).toBe(1000);
+  });
+
+  it("records a crash-looping worker as a health event, in Swarm's words", async () => {
+    t = await startTestApp();
+    t.emulator.control.addFault({ kind: "crash-loop", service: "mautic_worker" });
+    const owner = await t.app.services.users.create({ email: "o@example.com", password: "owner password 123", role: "CLIENT" });
+    const tenant = await t.app.services.tenants.create({ name: "Loop", domain: "loop.example.com", ownerId: owner.id }, SYSTEM);
+    await until(() => t.app.services.prisma.tenant.findUniqueOrThrow({ where: { id: tenant.id } }), (x) => x.status === "ACTIVE", "ACTIVE");
+    await until(async () => {
+      await t.app.services.reconciler.runOnce();
+      return t.app.services.prisma.tenantEvent.findFirst({ where: { tenantId: tenant.id, type: "health.changed" }, orderBy: { id: "desc" } });
+    }, (e) => e !== null && e.message.includes("crash-looping"), "a crash-loop event");
+    const event = await t.app.services.prisma.tenantEvent.findFirstOrThrow({ where: { tenantId: tenant.id, type: "health.changed" }, orderBy: { id: "desc" } });
+    expect(event.level).toBe("WARN");
+    expect(event.message).toMatch(/^Health: degraded\. mautic_worker crash-looping: task: non-zero exit \(1\)\.$/);
+  });
+
+  it("gives a tenant left PROVISIONING without a job a job again", async () => {
+    t = await startTestApp();
+    const owner = await t.app.services.users.create({ email: "s@example.com", password: "owner password 123", role: "CLIENT" });
+    const tenant = await t.app.services.tenants.create({ name: "Stranded", domain: "stranded.example.com", ownerId: owner.id }, SYSTEM);
+    await until(() => t.app.services.prisma.tenant.findUniqueOrThrow({ where: { id: tenant.id } }), (x) => x.status === "ACTIVE", "ACTIVE");
+    await t.app.services.prisma.tenant.update({ where: { id: tenant.id }, data: { status: "PROVISIONING", phase: "VERIFYING" } });
+    const report = await t.app.services.reconciler.runOnce();
+    expect(report.recovered).toBe(1);
+    await until(() => t.app.services.prisma.tenant.findUniqueOrThrow({ where: { id: tenant.id } }), (x) => x.status === "ACTIVE", "ACTIVE again");
+    expect(t.emulator.control.stacks()).toHaveLength(1);
+  });
+});

@@ -10,7 +10,8 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { parseArgs } from "node:util";
-import { startEmulator } from "../emulator";
+import { spawn } from "node:child_process";
+import net from "node:net";
 import { buildApp } from "../server/app";
 import { parseConfig } from "../server/config/env";
 import { migrateDatabase } from "../server/db/migrate";
@@ -32,9 +33,29 @@ const dir = fs.mkdtempSync(path.join(os.tmpdir(), "panel-bench-"));
 const databasePath = path.join(dir, "bench.db");
 await migrateDatabase(databasePath);
 const apiKey = "ptr_bench";
+// Portainer is another machine in real life: the emulator runs in its own process, so its work
+// does not compete with the panel's for one event loop.
+const port = await freePort();
+const emulatorProcess = spawn(
+  process.execPath,
+  ["node_modules/tsx/dist/cli.mjs", "emulator/cli.ts", "--port", String(port), "--api-key", apiKey, "--task-delay-ms", "0",
+    "--deploy-duration-ms", String(deployMs), "--portainer-version", values["portainer-version"]!, "--nodes", "1", "--quiet"],
+  { stdio: ["ignore", "pipe", "inherit"] },
+);
+await new Promise<void>((resolve, reject) => {
+  emulatorProcess.stdout!.on("data", (chunk: Buffer) => chunk.toString().includes("listening") && resolve());
+  emulatorProcess.on("exit", (code) => reject(new Error(`the emulator exited (${code})`)));
+});
+const emulatorUrl = `http://127.0.0.1:${port}`;
+const control = async (method: string, route: string, body?: unknown) => {
+  const res = await fetch(`${emulatorUrl}/__emulator${route}`, { method, headers: { "content-type": "application/json" }, body: body === undefined ? undefined : JSON.stringify(body) });
+  if (!res.ok) throw new Error(`${method} ${route}: ${res.status} ${await res.text()}`);
+  return res.json() as Promise<Record<string, unknown>>;
+};
 // Enough nodes and memory for every tenant's reservations: this measures the panel, not capacity.
-const nodes = Array.from({ length: 8 }, (_, i) => ({ hostname: `node-${i + 1}`, memoryBytes: Math.ceil(tenants / 8 + 1) * 4 * 1024 ** 3 }));
-const emulator = await startEmulator({ port: 0, apiKey, taskDelayMs: 0, deployDurationMs: deployMs, portainerVersion: values["portainer-version"], nodes });
+const perNode = Math.ceil(tenants / 8) + 1;
+for (let i = 0; i < 8; i++) await control("POST", "/nodes", { hostname: `big-${i + 1}`, memoryBytes: perNode * 4 * 1024 ** 3, nanoCpus: perNode * 2 * 1e9 });
+await control("PUT", "/nodes/node-1", { availability: "drain" });
 const config = parseConfig({
   NODE_ENV: "test",
   PORT: "0",
@@ -48,7 +69,7 @@ const config = parseConfig({
   PROVISIONING_PHASE_TIMEOUT_SECONDS: "600",
   RECONCILE_INTERVAL_SECONDS: "0",
 });
-const app = await buildApp({ config, logger: createLogger(config.log), migrate: false, portainer: { url: emulator.url, apiKey, endpointId: 1 } });
+const app = await buildApp({ config, logger: createLogger(config.log), migrate: false, portainer: { url: emulatorUrl, apiKey, endpointId: 1 } });
 await app.start();
 const { prisma } = app.services;
 
@@ -56,7 +77,7 @@ let peakRss = process.memoryUsage().rss;
 const sampler = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage().rss)), 50);
 
 const owner = await app.services.users.create({ email: "bench@example.com", password: "bench password 123", role: "CLIENT" });
-emulator.control.resetRequestCounts();
+await control("DELETE", "/requests");
 const started = performance.now();
 for (let i = 0; i < tenants; i++) {
   await app.services.tenants.create({ name: `Bench ${i}`, slug: `bench-${i}`, domain: `bench-${i}.example.com`, ownerId: owner.id }, SYSTEM);
@@ -76,8 +97,8 @@ const seconds = (performance.now() - started) / 1000;
 clearInterval(sampler);
 
 const byStatus = await prisma.tenant.groupBy({ by: ["status"], _count: true });
-const stacks = emulator.control.stacks() as { Name: string }[];
-const calls = Object.values(emulator.control.requestCounts() as Record<string, number>).reduce((a, b) => a + b, 0);
+const stacks = (await control("GET", "/state")).stacks as { Name: string }[];
+const calls = (await control("GET", "/requests")).total as number;
 const events = await prisma.tenantEvent.count();
 const floor = (tenants * 2 * deployMs) / 1000;
 const distinctStacks = new Set(stacks.map((s) => s.Name)).size;
@@ -93,5 +114,16 @@ console.log(`events/tenant:           ${(events / tenants).toFixed(1)}`);
 console.log(`peak RSS:                ${(peakRss / 1048576).toFixed(0)} MiB`);
 
 await app.stop();
-await emulator.close();
+emulatorProcess.kill("SIGTERM");
 fs.rmSync(dir, { recursive: true, force: true });
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.listen(0, "127.0.0.1", () => {
+      const { port } = server.address() as net.AddressInfo;
+      server.close(() => resolve(port));
+    });
+    server.on("error", reject);
+  });
+}

@@ -83,6 +83,15 @@ describe.each([["2.45.0"], ["2.23.0"]])("provisioning faults (Portainer %s)", (p
     expect(failed.statusReason).toMatch(/^DATABASE: .*db unschedulable: no suitable node/);
   });
 
+  it("does not place a tenant on a node without room for its plan, and says so", async () => {
+    t = await startTestApp({ PROVISIONING_PHASE_TIMEOUT_SECONDS: "1" }, { emulator: { portainerVersion, nodes: [{ hostname: "tiny-1", memoryBytes: 512 * 1048576 }] } });
+    const tenant = await newTenant(t);
+    const failed = await until(() => tenantRow(t, tenant.id), settled, "ERROR");
+    expect(failed).toMatchObject({ status: "ERROR", phase: "PLACEMENT", nodeHostname: null });
+    expect(failed.statusReason).toMatch(/^PLACEMENT: PLACEMENT did not finish within 1 s: no Ready, Active node has room for plan standard \(\d+ MiB and [\d.]+ CPU reserved; most free: tiny-1 with 512 MiB/);
+    expect(t.emulator.control.stacks()).toHaveLength(0);
+  });
+
   it("adopts a stack whose create timed out, instead of creating a second one", async () => {
     t = await startTestApp({}, { emulator: { portainerVersion } });
     t.emulator.control.addFault({ kind: "drop-connection", route: "POST /api/stacks/create/swarm/string", times: 1, afterHandling: true });

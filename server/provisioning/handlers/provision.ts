@@ -72,24 +72,29 @@ export function provisionHandler(deps: ProvisioningDeps): JobHandler {
       if (tenant.nodeHostname) return { done: true, message: `The tenant stays on node ${tenant.nodeHostname}.`, data: { node: tenant.nodeHostname } };
       const nodes = (await portainer.listNodes()).filter((n) => n.state === "ready" && n.availability === "active");
       if (nodes.length === 0) return { done: false, waitingFor: "no Swarm node is Ready and Active" };
-      const reserved = await reservedMemoryByNode(deps, tenant.id);
-      const needed = planReservationBytes(deps, tenant.plan);
+      const reserved = await reservedByNode(deps, tenant.id);
+      const needed = planReservation(deps, tenant.plan);
       const ranked = nodes
-        .map((n) => ({ node: n, free: n.memoryBytes - (reserved.get(n.hostname) ?? 0) }))
+        .map((n) => {
+          const used = reserved.get(n.hostname) ?? { memory: 0, nanoCpus: 0 };
+          return { node: n, free: n.memoryBytes - used.memory, freeCpus: n.nanoCpus - used.nanoCpus };
+        })
         .sort((a, b) => b.free - a.free || a.node.hostname.localeCompare(b.node.hostname));
-      const chosen = ranked[0]!;
-      if (chosen.free < needed) {
-        // Swarm would leave the tasks pending; say why now, in words an admin can act on.
+      // Swarm would leave tasks pending on a node without room for the plan's reservations.
+      const fits = ranked.filter((r) => r.free >= needed.memory && (r.node.nanoCpus === 0 || r.freeCpus >= needed.nanoCpus));
+      const chosen = fits[0];
+      if (!chosen) {
+        const best = ranked[0]!;
         return {
           done: false,
-          waitingFor: `no Ready, Active node has ${mib(needed)} MiB of memory not yet reserved for plan ${tenant.plan} (most free: ${chosen.node.hostname} with ${mib(chosen.free)} MiB); add a node or choose a smaller plan`,
+          waitingFor: `no Ready, Active node has room for plan ${tenant.plan} (${mib(needed.memory)} MiB and ${cpus(needed.nanoCpus)} CPU reserved; most free: ${best.node.hostname} with ${mib(best.free)} MiB and ${cpus(best.freeCpus)} CPU); add a node or choose a smaller plan`,
         };
       }
       await prisma.tenant.update({ where: { id: tenant.id }, data: { nodeId: chosen.node.id, nodeHostname: chosen.node.hostname } });
       const freeMiB = mib(chosen.free);
       return {
         done: true,
-        message: `Placed on node ${chosen.node.hostname} (${freeMiB} MiB not yet reserved by tenants).`,
+        message: `Placed on node ${chosen.node.hostname} (${freeMiB} MiB and ${cpus(chosen.freeCpus)} CPU not yet reserved by tenants).`,
         data: { node: chosen.node.hostname, nodeId: chosen.node.id, unreservedMiB: freeMiB, candidates: ranked.length },
       };
     },
@@ -290,23 +295,38 @@ async function finishActive(deps: ProvisioningDeps, tenantId: string): Promise<v
 
 const mib = (bytes: number) => Math.round(bytes / 1048576);
 
-/** Memory (bytes) a tenant's long-running services reserve under its plan. */
-function planReservationBytes(deps: ProvisioningDeps, planName: string): number {
-  const plan = deps.config.stacks.plans.plans[planName];
-  if (!plan) return 0;
-  return PLAN_SERVICES.filter((s) => s !== "install").reduce((sum, s) => sum + plan.services[s].reservations.memoryMiB, 0) * 1048576;
+const cpus = (nano: number) => Math.round(nano / 1e7) / 100;
+
+interface Reservation {
+  memory: number;
+  nanoCpus: number;
 }
 
-/** Memory (bytes) reserved on each node by the plans of the other tenants placed there. */
-async function reservedMemoryByNode(deps: ProvisioningDeps, exceptTenantId: string): Promise<Map<string, number>> {
+/** What a tenant's long-running services reserve under its plan (bytes, billionths of a CPU). */
+function planReservation(deps: ProvisioningDeps, planName: string): Reservation {
+  const plan = deps.config.stacks.plans.plans[planName];
+  const out = { memory: 0, nanoCpus: 0 };
+  if (!plan) return out;
+  for (const s of PLAN_SERVICES) {
+    if (s === "install") continue;
+    out.memory += plan.services[s].reservations.memoryMiB * 1048576;
+    out.nanoCpus += Math.round(plan.services[s].reservations.cpus * 1e9);
+  }
+  return out;
+}
+
+/** What the other tenants placed on each node reserve there. */
+async function reservedByNode(deps: ProvisioningDeps, exceptTenantId: string): Promise<Map<string, Reservation>> {
   const placed = await deps.prisma.tenant.findMany({
     where: { nodeHostname: { not: null }, status: { notIn: ["DELETED"] }, id: { not: exceptTenantId } },
     select: { nodeHostname: true, plan: true },
   });
-  const out = new Map<string, number>();
+  const out = new Map<string, Reservation>();
   for (const t of placed) {
     if (!t.nodeHostname) continue;
-    out.set(t.nodeHostname, (out.get(t.nodeHostname) ?? 0) + planReservationBytes(deps, t.plan));
+    const r = planReservation(deps, t.plan);
+    const sum = out.get(t.nodeHostname) ?? { memory: 0, nanoCpus: 0 };
+    out.set(t.nodeHostname, { memory: sum.memory + r.memory, nanoCpus: sum.nanoCpus + r.nanoCpus });
   }
   return out;
 }

@@ -5,6 +5,7 @@
 import SchemaBuilder from "@pothos/core";
 import ErrorsPlugin from "@pothos/plugin-errors";
 import PrismaPlugin from "@pothos/plugin-prisma";
+import RelayPlugin from "@pothos/plugin-relay";
 import ScopeAuthPlugin from "@pothos/plugin-scope-auth";
 import type { SessionUser } from "../server/auth/sessions";
 import { ForbiddenError, NotAuthenticatedError } from "../server/errors";
@@ -24,7 +25,8 @@ export const builder = new SchemaBuilder<{
 }>({
   // Fields are non-null unless they say otherwise: null then always means "there is none".
   defaultFieldNullability: false,
-  plugins: [ScopeAuthPlugin, ErrorsPlugin, PrismaPlugin],
+  plugins: [ScopeAuthPlugin, ErrorsPlugin, PrismaPlugin, RelayPlugin],
+  relay: { clientMutationId: "omit", cursorType: "String" },
   scopeAuth: {
     authorizeOnSubscribe: true,
     authScopes: (context) => ({

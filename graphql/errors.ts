@@ -7,7 +7,9 @@ import {
   APP_ERROR_CODES,
   AppError,
   ConflictError,
+  ForbiddenError,
   InvalidCredentialsError,
+  NotFoundError,
   TooManyAttemptsError,
   ValidationError,
   type FieldError,
@@ -70,4 +72,18 @@ builder.objectType(ConflictError, {
   fields: (t) => ({
     field: t.exposeString("field", { nullable: true }),
   }),
+});
+
+builder.objectType(NotFoundError, {
+  name: "NotFoundError",
+  description: "The thing asked for does not exist, or is not yours to see (the two are never told apart).",
+  interfaces: [ErrorInterface],
+  isTypeOf: (value) => value instanceof NotFoundError,
+});
+
+builder.objectType(ForbiddenError, {
+  name: "ForbiddenError",
+  description: "You may not do this.",
+  interfaces: [ErrorInterface],
+  isTypeOf: (value) => value instanceof ForbiddenError,
 });

@@ -7,6 +7,13 @@ import "./types/date-time";
 import "./types/role";
 import "./types/user";
 import "./types/auth";
+import "./types/tenant-status";
+import "./types/tenant-phase";
+import "./types/event-level";
+import "./types/tenant-event";
+import "./types/service-health";
+import "./types/tenant-health";
+import "./types/tenant";
 
 export const schema = builder.toSchema();
 

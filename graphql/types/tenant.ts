@@ -1,0 +1,189 @@
+import { ConflictError, NotFoundError, ValidationError } from "../../server/errors";
+import type { TenantHealth } from "../../server/provisioning/health";
+import { builder } from "../builder";
+import { actorOf, requireVisibleTenant, visibleTenants } from "../tenant-access";
+import { TenantEventRef } from "./tenant-event";
+import { TenantHealthRef } from "./tenant-health";
+import { TenantPhaseEnum } from "./tenant-phase";
+import { TenantStatusEnum } from "./tenant-status";
+import { UserRef } from "./user";
+
+export const TenantRef = builder.prismaObject("Tenant", {
+  description: "One client's dedicated Mautic: a Docker Swarm stack deployed through Portainer. Secrets are never fields.",
+  // A second guard behind the queries' own narrowing: a tenant object resolves only for an ADMIN or its owner.
+  authScopes: (tenant, context) => context.user !== null && (context.user.role === "ADMIN" || tenant.ownerId === context.user.id),
+  fields: (t) => ({
+    id: t.exposeID("id"),
+    name: t.exposeString("name"),
+    slug: t.exposeString("slug", { description: "DNS-safe short name; the stack is `mautic-<slug>`." }),
+    domain: t.exposeString("domain"),
+    url: t.string({ description: "Where Mautic answers.", resolve: (tenant) => `https://${tenant.domain}` }),
+    status: t.expose("status", { type: TenantStatusEnum }),
+    phase: t.expose("phase", { type: TenantPhaseEnum, nullable: true, description: "The provisioning step in progress, or the one that failed." }),
+    lastError: t.exposeString("statusReason", { nullable: true, description: "Why the tenant is in ERROR, in words an admin can act on." }),
+    health: t.field({
+      type: TenantHealthRef,
+      nullable: true,
+      select: { health: true, healthCheckedAt: true },
+      resolve: (tenant) => (tenant.health ? { ...(JSON.parse(tenant.health) as TenantHealth), checkedAt: tenant.healthCheckedAt } : null),
+    }),
+    mauticImage: t.exposeString("mauticImage"),
+    plan: t.exposeString("plan"),
+    stackName: t.exposeString("stackName", { nullable: true }),
+    node: t.exposeString("nodeHostname", { nullable: true, description: "The Swarm node the tenant is pinned to." }),
+    owner: t.relation("owner", { type: UserRef }),
+    createdAt: t.expose("createdAt", { type: "DateTime" }),
+    updatedAt: t.expose("updatedAt", { type: "DateTime" }),
+  }),
+});
+
+builder.queryField("tenants", (t) =>
+  t.withAuth({ loggedIn: true }).prismaConnection({
+    type: TenantRef,
+    cursor: "id",
+    description: "Tenants, newest first: all of them for an ADMIN, their own for a CLIENT.",
+    args: {
+      status: t.arg({ type: TenantStatusEnum, required: false }),
+      search: t.arg.string({ required: false, description: "Part of the name, slug or domain." }),
+      ownerId: t.arg.id({ required: false }),
+    },
+    resolve: (query, _root, args, context) => {
+      const search = args.search?.trim().slice(0, 200);
+      return context.services.prisma.tenant.findMany({
+        ...query,
+        where: {
+          ...visibleTenants(context.user),
+          ...(args.status ? { status: args.status } : { status: { not: "DELETED" } }),
+          ...(args.ownerId && context.user.role === "ADMIN" ? { ownerId: String(args.ownerId) } : {}),
+          ...(search ? { OR: [{ name: { contains: search } }, { slug: { contains: search } }, { domain: { contains: search } }] } : {}),
+        },
+        orderBy: [{ createdAt: "desc" }, { id: "desc" }],
+      });
+    },
+  }),
+);
+
+builder.queryField("tenant", (t) =>
+  t.withAuth({ loggedIn: true }).prismaField({
+    type: TenantRef,
+    description: "One tenant by id.",
+    errors: { types: [NotFoundError] },
+    args: { id: t.arg.id({ required: true }) },
+    resolve: async (query, _root, args, context) => {
+      const tenant = await context.services.prisma.tenant.findFirst({ ...query, where: { id: String(args.id), ...visibleTenants(context.user) } });
+      if (!tenant) throw new NotFoundError("The tenant");
+      return tenant;
+    },
+  }),
+);
+
+const PAGE_MAX = 500;
+
+builder.queryField("tenantEvents", (t) =>
+  t.withAuth({ loggedIn: true }).field({
+    type: [TenantEventRef],
+    description: `A tenant's events in order, after an event id (at most ${PAGE_MAX} at a time). Page by passing the last id you got.`,
+    errors: { types: [NotFoundError] },
+    args: {
+      tenantId: t.arg.id({ required: true }),
+      afterEventId: t.arg.int({ required: false }),
+      first: t.arg.int({ required: false }),
+    },
+    resolve: async (_root, args, context) => {
+      await requireVisibleTenant(context, String(args.tenantId));
+      const first = Math.min(Math.max(args.first ?? 100, 1), PAGE_MAX);
+      return context.services.events.listAfter(String(args.tenantId), args.afterEventId ?? 0, first);
+    },
+  }),
+);
+
+const CreateTenantInput = builder.inputType("CreateTenantInput", {
+  description: "A new tenant. The owner is an existing account (by id or e-mail).",
+  fields: (t) => ({
+    name: t.string({ required: true }),
+    slug: t.string({ required: false, description: "Derived from the name when absent." }),
+    domain: t.string({ required: true, description: "Host name Traefik will serve (IDN allowed)." }),
+    ownerId: t.id({ required: false }),
+    ownerEmail: t.string({ required: false }),
+    mauticImage: t.string({ required: false, description: "One of `mauticImages`; the first by default." }),
+    plan: t.string({ required: false, description: "One of `plans`; the default plan otherwise." }),
+    mailerDsn: t.string({ required: false, description: "Mailer DSN for this tenant (stored encrypted)." }),
+  }),
+});
+
+builder.mutationField("createTenant", (t) =>
+  t.withAuth({ admin: true }).prismaField({
+    type: TenantRef,
+    description: "Creates a tenant (PENDING) and queues its provisioning. ADMIN only.",
+    errors: { types: [ValidationError, ConflictError] },
+    args: { input: t.arg({ type: CreateTenantInput, required: true }) },
+    resolve: async (query, _root, { input }, context) => {
+      const tenant = await context.services.tenants.create(
+        { ...input, ownerId: input.ownerId ? String(input.ownerId) : null },
+        actorOf(context),
+      );
+      return context.services.prisma.tenant.findUniqueOrThrow({ ...query, where: { id: tenant.id } });
+    },
+  }),
+);
+
+for (const [name, description] of [
+  ["retryTenant", "Retries a tenant in ERROR from the step that failed."],
+  ["suspendTenant", "Stops the tenant's stack; its data is kept."],
+  ["resumeTenant", "Starts a suspended tenant again."],
+  ["redeployTenant", "Applies the current settings and plan to the tenant's stack."],
+] as const) {
+  const operation = name.replace("Tenant", "") as "retry" | "suspend" | "resume" | "redeploy";
+  builder.mutationField(name, (t) =>
+    t.withAuth({ admin: true }).prismaField({
+      type: TenantRef,
+      description: `${description} ADMIN only.`,
+      errors: { types: [NotFoundError, ConflictError] },
+      args: { id: t.arg.id({ required: true }) },
+      resolve: async (query, _root, args, context) => {
+        await context.services.tenants[operation](String(args.id), actorOf(context));
+        return context.services.prisma.tenant.findUniqueOrThrow({ ...query, where: { id: String(args.id) } });
+      },
+    }),
+  );
+}
+
+builder.mutationField("deleteTenant", (t) =>
+  t.withAuth({ admin: true }).prismaField({
+    type: TenantRef,
+    description: "Deletes a tenant. `confirm` must equal its domain. With `deleteData` its volumes (all data), secrets and configs go too. ADMIN only.",
+    errors: { types: [NotFoundError, ConflictError, ValidationError] },
+    args: {
+      id: t.arg.id({ required: true }),
+      deleteData: t.arg.boolean({ required: true }),
+      confirm: t.arg.string({ required: true }),
+    },
+    resolve: async (query, _root, args, context) => {
+      const tenant = await requireVisibleTenant(context, String(args.id));
+      if (args.confirm.trim().toLowerCase() !== tenant.domain) {
+        throw new ValidationError([{ field: "confirm", message: `Type the tenant's domain (${tenant.domain}) to confirm` }]);
+      }
+      await context.services.tenants.delete(tenant.id, { deleteData: args.deleteData }, actorOf(context));
+      return context.services.prisma.tenant.findUniqueOrThrow({ ...query, where: { id: tenant.id } });
+    },
+  }),
+);
+
+builder.subscriptionField("tenantUpdated", (t) =>
+  t.withAuth({ loggedIn: true }).field({
+    type: TenantRef,
+    description: "A tenant after each change of status, phase or health: one tenant, or every tenant the caller may see.",
+    args: { tenantId: t.arg.id({ required: false }) },
+    subscribe: async function* (_root, args, context) {
+      const only = args.tenantId ? String(args.tenantId) : null;
+      if (only) await requireVisibleTenant(context, only);
+      for await (const change of context.services.bus.subscribe("tenant:changed")) {
+        if (only && change.tenantId !== only) continue;
+        const visible = await context.services.prisma.tenant.count({ where: { id: change.tenantId, ...visibleTenants(context.user) } });
+        if (visible === 0) continue;
+        yield change;
+      }
+    },
+    resolve: (change, _args, context) => context.services.prisma.tenant.findUniqueOrThrow({ where: { id: change.tenantId } }),
+  }),
+);

@@ -14,6 +14,7 @@ import "./types/tenant-event";
 import "./types/service-health";
 import "./types/tenant-health";
 import "./types/tenant";
+import "./types/plan";
 
 export const schema = builder.toSchema();
 

@@ -27,6 +27,7 @@ import type { Config } from "./config/env";
 import { createPrisma, type PrismaClient } from "./db/client";
 import { migrateDatabase, projectRoot } from "./db/migrate";
 import { createAuthRestRouter, restErrorHandler } from "./http/rest-auth";
+import { createTenantRestRouter } from "./http/rest-tenants";
 import { trustFunction } from "./http/client-ip";
 import { isCrossSite, isUnsafeMethod } from "./http/origin-check";
 import { assignRequestId } from "./http/request-id";
@@ -144,6 +145,7 @@ export async function buildApp(options: BuildAppOptions): Promise<PanelApp> {
   app.use(express.static(path.join(root, "public"), { maxAge: "1h", index: false }));
 
   app.use("/api/auth", createAuthRestRouter(graphql));
+  app.use("/api/tenants", createTenantRestRouter(graphql));
   app.use("/api", (_req, res) => {
     res.status(404).json({ error: { code: "NOT_FOUND", message: "No such API endpoint." } });
   });

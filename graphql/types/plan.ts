@@ -1,0 +1,35 @@
+import type { Plan } from "../../server/stacks/plans";
+import { PLAN_SERVICES } from "../../server/stacks/plans";
+import { builder } from "../builder";
+
+const mib = (plan: Plan, kind: "limits" | "reservations") =>
+  PLAN_SERVICES.filter((s) => s !== "install").reduce((sum, s) => sum + plan.services[s][kind].memoryMiB, 0);
+
+export const PlanRef = builder.objectRef<Plan & { isDefault: boolean }>("Plan").implement({
+  description: "A resource preset for tenants (built in, or from PLANS_FILE).",
+  fields: (t) => ({
+    name: t.exposeString("name"),
+    label: t.exposeString("label"),
+    isDefault: t.exposeBoolean("isDefault"),
+    memoryLimitMiB: t.int({ description: "Memory limit of all long-running services together.", resolve: (p) => mib(p, "limits") }),
+    memoryReservedMiB: t.int({ description: "Memory reserved on the tenant's node.", resolve: (p) => mib(p, "reservations") }),
+  }),
+});
+
+builder.queryField("plans", (t) =>
+  t.withAuth({ loggedIn: true }).field({
+    type: [PlanRef],
+    description: "The plans a tenant may have.",
+    resolve: (_root, _args, context) => {
+      const catalog = context.services.config.stacks.plans;
+      return Object.values(catalog.plans).map((plan) => ({ ...plan, isDefault: plan.name === catalog.defaultPlan }));
+    },
+  }),
+);
+
+builder.queryField("mauticImages", (t) =>
+  t.withAuth({ loggedIn: true }).stringList({
+    description: "The Mautic images an admin may choose (pinned tags; the first is the default).",
+    resolve: (_root, _args, context) => context.services.config.stacks.mauticImages,
+  }),
+);

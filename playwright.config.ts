@@ -51,6 +51,8 @@ export default defineConfig({
       ADMIN_PASSWORD: E2E_ADMIN.password,
       LOG_LEVEL: "warn",
       LOGIN_MAX_FAILURES_PER_ACCOUNT: "50",
+      PROVISIONING_POLL_INTERVAL_MS: "200",
+      RECONCILE_INTERVAL_SECONDS: "2",
     },
   },
 });

@@ -26,6 +26,9 @@ export default function AppShell() {
           <NavLink to="/dashboard" className={styles.navLink}>
             Overview
           </NavLink>
+          <NavLink to="/tenants" className={styles.navLink}>
+            Tenants
+          </NavLink>
         </nav>
         <div className={styles.userBox}>
           <span data-testid="current-user">{user.email}</span>

@@ -1,0 +1,130 @@
+/**
+ * Tenant operations for the Remix routes, as GraphQL documents run in-process. Failures the
+ * user can act on come back as typed results; anything else is thrown to the error boundary.
+ */
+import { data as dataResponse, type AppLoadContext } from "@remix-run/node";
+import type { Operation } from "../../graphql/yoga";
+
+export interface TenantSummary {
+  id: string;
+  name: string;
+  domain: string;
+  url: string;
+  status: string;
+  phase: string | null;
+  plan: string;
+  createdAt: string;
+  owner: { email: string };
+  health: { overall: string } | null;
+}
+
+export interface TenantEvent {
+  id: number;
+  createdAt: string;
+  level: "INFO" | "WARN" | "ERROR";
+  type: string;
+  phase: string | null;
+  message: string;
+}
+
+export interface TenantDetail extends TenantSummary {
+  slug: string;
+  lastError: string | null;
+  mauticImage: string;
+  stackName: string | null;
+  node: string | null;
+  health: { overall: string; checkedAt: string | null; services: { service: string; running: number; desired: number; state: string; message: string | null }[] } | null;
+}
+
+export type Failure = { __typename: string; message: string; fieldErrors?: { field: string; message: string }[] };
+
+const SUMMARY = "id name domain url status phase plan createdAt owner { email } health { overall }";
+
+const ListTenants: Operation<{ tenants: { edges: { node: TenantSummary }[]; pageInfo: { hasNextPage: boolean; endCursor: string | null } } }, { first: number; after: string | null; search: string | null; status: string | null }> = {
+  source: /* GraphQL */ `query UiTenants($first: Int!, $after: String, $search: String, $status: TenantStatus) {
+    tenants(first: $first, after: $after, search: $search, status: $status) { edges { node { ${SUMMARY} } } pageInfo { hasNextPage endCursor } }
+  }`,
+};
+
+const GetTenant: Operation<{ tenant: Failure | { __typename: "QueryTenantSuccess"; data: TenantDetail }; tenantEvents: Failure | { __typename: "QueryTenantEventsSuccess"; data: TenantEvent[] } }, { id: string }> = {
+  source: /* GraphQL */ `query UiTenant($id: ID!) {
+    tenant(id: $id) {
+      __typename
+      ... on QueryTenantSuccess { data { ${SUMMARY} slug lastError mauticImage stackName node health { overall checkedAt services { service running desired state message } } } }
+      ... on Error { message }
+    }
+    tenantEvents(tenantId: $id, first: 500) {
+      __typename
+      ... on QueryTenantEventsSuccess { data { id createdAt level type phase message } }
+      ... on Error { message }
+    }
+  }`,
+};
+
+const FormOptions: Operation<{ plans: { name: string; label: string; isDefault: boolean }[]; mauticImages: string[] }> = {
+  source: /* GraphQL */ `query UiTenantFormOptions { plans { name label isDefault } mauticImages }`,
+};
+
+const CreateTenant: Operation<{ createTenant: Failure | { __typename: "MutationCreateTenantSuccess"; data: { id: string } } }, { input: Record<string, string> }> = {
+  source: /* GraphQL */ `mutation UiCreateTenant($input: CreateTenantInput!) {
+    createTenant(input: $input) {
+      __typename
+      ... on MutationCreateTenantSuccess { data { id } }
+      ... on Error { message }
+      ... on ValidationError { fieldErrors { field message } }
+      ... on ConflictError { field }
+    }
+  }`,
+};
+
+export const TENANT_ACTIONS = ["retry", "suspend", "resume", "redeploy"] as const;
+export type TenantAction = (typeof TENANT_ACTIONS)[number];
+
+const actionOperation = (action: TenantAction): Operation<Record<string, Failure | { __typename: string }>, { id: string }> => ({
+  source: /* GraphQL */ `mutation UiTenantAction($id: ID!) { result: ${action}Tenant(id: $id) { __typename ... on Error { message } } }`,
+});
+
+const DeleteTenant: Operation<{ result: Failure | { __typename: string } }, { id: string; deleteData: boolean; confirm: string }> = {
+  source: /* GraphQL */ `mutation UiDeleteTenant($id: ID!, $deleteData: Boolean!, $confirm: String!) {
+    result: deleteTenant(id: $id, deleteData: $deleteData, confirm: $confirm) { __typename ... on Error { message } ... on ValidationError { fieldErrors { field message } } }
+  }`,
+};
+
+async function run<TData, TVariables extends Record<string, unknown>>(context: AppLoadContext, operation: Operation<TData, TVariables>, variables?: TVariables): Promise<TData> {
+  const outcome = await context.graphql.execute(operation, variables);
+  const error = outcome.errors[0];
+  if (error) {
+    const code = error.extensions?.code;
+    if (code === "FORBIDDEN") throw dataResponse(error.message, { status: 403 });
+    if (code === "NOT_AUTHENTICATED") throw dataResponse(error.message, { status: 401 });
+    throw error;
+  }
+  return outcome.data!;
+}
+
+export async function listTenants(context: AppLoadContext, filter: { after: string | null; search: string | null; status: string | null }) {
+  return (await run(context, ListTenants, { first: 25, ...filter })).tenants;
+}
+
+export async function getTenant(context: AppLoadContext, id: string) {
+  const result = await run(context, GetTenant, { id });
+  if (result.tenant.__typename !== "QueryTenantSuccess") throw dataResponse("Tenant not found", { status: 404 });
+  const events = result.tenantEvents.__typename === "QueryTenantEventsSuccess" ? (result.tenantEvents as { data: TenantEvent[] }).data : [];
+  return { tenant: (result.tenant as { data: TenantDetail }).data, events };
+}
+
+export async function tenantFormOptions(context: AppLoadContext) {
+  return run(context, FormOptions);
+}
+
+export async function createTenant(context: AppLoadContext, input: Record<string, string>) {
+  return (await run(context, CreateTenant, { input })).createTenant;
+}
+
+export async function tenantAction(context: AppLoadContext, action: TenantAction, id: string) {
+  return (await run(context, actionOperation(action), { id })).result!;
+}
+
+export async function deleteTenant(context: AppLoadContext, id: string, deleteData: boolean, confirm: string) {
+  return (await run(context, DeleteTenant, { id, deleteData, confirm })).result;
+}

@@ -83,6 +83,41 @@ describe.each([["2.45.0"], ["2.23.0"]])("provisioning faults (Portainer %s)", (p
     expect(failed.statusReason).toMatch(/^DATABASE: .*db unschedulable: no suitable node/);
   });
 
+  it("retries while the Portainer environment is down, ends in ERROR at the deadline, and a retry succeeds later", async () => {
+    t = await startTestApp({ PROVISIONING_PHASE_TIMEOUT_SECONDS: "1" }, { emulator: { portainerVersion } });
+    t.emulator.control.setEndpointStatus(1, 2);
+    const tenant = await newTenant(t);
+    const failed = await until(() => tenantRow(t, tenant.id), settled, "ERROR");
+    expect(failed).toMatchObject({ status: "ERROR", phase: "PREFLIGHT" });
+    expect(failed.statusReason).toMatch(/^PREFLIGHT: PREFLIGHT did not finish within 1 s: Portainer reports environment 1 \(primary\) as down\.$/);
+    t.emulator.control.setEndpointStatus(1, 1);
+    await t.app.services.tenants.retry(tenant.id, SYSTEM);
+    expect((await until(() => tenantRow(t, tenant.id), settled, "ACTIVE")).status).toBe("ACTIVE");
+  });
+
+  it("stops at DEPLOYING when Portainer answers the create with 500, and a retry makes exactly one stack", async () => {
+    // Portainer also answers a failed `docker stack deploy` with 500: not a blind retry, an ERROR with the cause.
+    t = await startTestApp({}, { emulator: { portainerVersion } });
+    t.emulator.control.addFault({ kind: "http-error", status: 500, route: "POST /api/stacks/create/swarm/string", times: 1, message: "Unable to deploy stack", details: "emulated failure" });
+    const tenant = await newTenant(t);
+    const failed = await until(() => tenantRow(t, tenant.id), settled, "ERROR");
+    expect(failed).toMatchObject({ status: "ERROR", phase: "DEPLOYING" });
+    expect(failed.statusReason).toMatch(/^DEPLOYING: /);
+    expect(t.emulator.control.stacks()).toHaveLength(0);
+    await t.app.services.tenants.retry(tenant.id, SYSTEM);
+    expect((await until(() => tenantRow(t, tenant.id), settled, "ACTIVE")).status).toBe("ACTIVE");
+    expect(t.emulator.control.stacks()).toHaveLength(1);
+  });
+
+  it("ends in ERROR at VERIFYING with the exit status when Mautic's web service crash-loops", async () => {
+    t = await startTestApp({ PROVISIONING_PHASE_TIMEOUT_SECONDS: "1" }, { emulator: { portainerVersion } });
+    t.emulator.control.addFault({ kind: "crash-loop", service: "mautic_web" });
+    const tenant = await newTenant(t);
+    const failed = await until(() => tenantRow(t, tenant.id), settled, "ERROR");
+    expect(failed).toMatchObject({ status: "ERROR", phase: "VERIFYING" });
+    expect(failed.statusReason).toMatch(/mautic_web crash-looping: task: non-zero exit \(1\)/);
+  });
+
   it("does not place a tenant on a node without room for its plan, and says so", async () => {
     t = await startTestApp({ PROVISIONING_PHASE_TIMEOUT_SECONDS: "1" }, { emulator: { portainerVersion, nodes: [{ hostname: "tiny-1", memoryBytes: 512 * 1048576 }] } });
     const tenant = await newTenant(t);

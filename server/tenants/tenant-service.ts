@@ -170,6 +170,9 @@ export class TenantService {
         type = rule.job;
       }
       await enqueueJob(tx, { type, tenantId: id, payload, actor });
+      // A retried tenant leaves ERROR at once, so nobody sees a stale failure while it waits its turn.
+      const status = operation === "retry" ? (type === "DELETE" ? "DELETING" : "PENDING") : current.status;
+      if (status !== current.status) await tx.tenant.update({ where: { id }, data: { status, statusReason: null } });
       await emit({
         tenantId: id,
         type: `tenant.${operation}_requested`,
@@ -177,8 +180,9 @@ export class TenantService {
         data: { job: type, previousStatus: current.status },
         actor,
       });
-      return current;
+      return { ...current, status };
     });
+    if (tenant.status !== "ERROR") this.changed(tenant.id, tenant.status, tenant.phase);
     this.onJobQueued();
     return tenant;
   }

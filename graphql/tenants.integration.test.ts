@@ -2,6 +2,7 @@ import { createClient } from "graphql-ws";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import WebSocket from "ws";
 import { ADMIN, CLIENT, gql, seedUsers, signIn, startTestApp, type TestApp } from "../test/app";
+import { until } from "../test/wait";
 
 const CREATE = /* GraphQL */ `
   mutation Create($input: CreateTenantInput!) {
@@ -21,15 +22,6 @@ const LIST = /* GraphQL */ `query { tenants(first: 10) { edges { node { id domai
 
 type Data = Record<string, any>;
 
-async function until<T>(read: () => Promise<T>, done: (value: T) => boolean, what: string, ms = 15_000): Promise<T> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const value = await read();
-    if (done(value)) return value;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
-}
 
 describe("tenants through GraphQL", () => {
   let t: TestApp;

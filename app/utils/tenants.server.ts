@@ -4,6 +4,9 @@
  */
 import { data as dataResponse, type AppLoadContext } from "@remix-run/node";
 import type { Operation } from "../../graphql/yoga";
+import type { LiveEvent as TenantEvent } from "../components/use-live-events";
+
+export type { TenantEvent };
 
 export interface TenantSummary {
   id: string;
@@ -18,14 +21,6 @@ export interface TenantSummary {
   health: { overall: string } | null;
 }
 
-export interface TenantEvent {
-  id: number;
-  createdAt: string;
-  level: "INFO" | "WARN" | "ERROR";
-  type: string;
-  phase: string | null;
-  message: string;
-}
 
 export interface TenantDetail extends TenantSummary {
   slug: string;

@@ -1,16 +1,8 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { startTestApp, type TestApp } from "../../test/app";
 import { SYSTEM } from "../events/tenant-events";
+import { until } from "../../test/wait";
 
-async function until<T>(read: () => Promise<T>, done: (value: T) => boolean, what: string, ms = 15_000): Promise<T> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const value = await read();
-    if (done(value)) return value;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}; last: ${JSON.stringify(value)}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
 
 async function owner(t: TestApp) {
   return t.app.services.users.create({ email: `owner-${Math.random().toString(36).slice(2)}@example.com`, password: "owner password 123", role: "CLIENT" });

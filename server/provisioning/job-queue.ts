@@ -94,18 +94,30 @@ export class JobQueue {
    */
   async claim(limit: number, busy: ReadonlySet<string>, now: Date, leaseMs: number): Promise<JobRow[]> {
     if (limit <= 0) return [];
-    const open = await this.prisma.job.findMany({
-      where: { status: { in: ["QUEUED", "RUNNING"] } },
+    // Only due jobs are read (not every open one): the claim runs after each job run, so its
+    // cost must not grow with the size of the queue.
+    const due = await this.prisma.job.findMany({
+      where: { status: "QUEUED", runAt: { lte: now }, ...(busy.size > 0 ? { tenantId: { notIn: [...busy] } } : {}) },
       orderBy: [{ createdAt: "asc" }, { id: "asc" }],
-      select: { ...JOB_FIELDS, status: true, runAt: true },
+      take: Math.max(limit * 4, 16),
+      select: JOB_FIELDS,
     });
-    const seen = new Set<string>();
+    if (due.length === 0) return [];
+    // A tenant's jobs run in queue order: skip a job while an older one of its tenant is open.
+    const tenantIds = [...new Set(due.map((j) => j.tenantId))];
+    const older = await this.prisma.job.findMany({
+      where: { tenantId: { in: tenantIds }, status: { in: ["QUEUED", "RUNNING"] } },
+      orderBy: [{ createdAt: "asc" }, { id: "asc" }],
+      select: { id: true, tenantId: true },
+    });
+    const firstOpen = new Map<string, string>();
+    for (const job of older) if (!firstOpen.has(job.tenantId)) firstOpen.set(job.tenantId, job.id);
     const claimed: JobRow[] = [];
-    for (const job of open) {
+    const taken = new Set<string>();
+    for (const job of due) {
       if (claimed.length >= limit) break;
-      if (seen.has(job.tenantId)) continue;
-      seen.add(job.tenantId);
-      if (job.status !== "QUEUED" || job.runAt > now || busy.has(job.tenantId)) continue;
+      if (taken.has(job.tenantId) || firstOpen.get(job.tenantId) !== job.id) continue;
+      taken.add(job.tenantId);
       const { count } = await this.prisma.job.updateMany({
         where: { id: job.id, status: "QUEUED" },
         data: { status: "RUNNING", leaseOwner: this.owner, leaseExpiresAt: new Date(now.getTime() + leaseMs), startedAt: job.startedAt ?? now },

@@ -9,6 +9,7 @@
 import type { Tenant } from "../../generated/prisma/client";
 import type { TenantPhase } from "../../generated/prisma/enums";
 import { PLAN_SERVICES } from "../../stacks/plans";
+import type { Tx } from "../../events/tenant-events";
 import type { ProvisioningDeps } from "../deps";
 import { classify, messageOf } from "../failures";
 import { serviceHealth, tenantHealth } from "../health";
@@ -25,6 +26,8 @@ interface Payload {
   waitingFor?: string;
   trustedProxies?: string[];
   retried?: boolean;
+  /** Every phase completed; only the switch to ACTIVE is left. */
+  verified?: boolean;
 }
 
 type PhaseResult = { done: true; message: string; data?: Record<string, unknown> } | { done: false; waitingFor: string };
@@ -213,7 +216,11 @@ export function provisionHandler(deps: ProvisioningDeps): JobHandler {
         });
       }
       let phase: TenantPhase = payload.phase ?? "PREFLIGHT";
-      for (;;) {
+      // Progress is saved on the job in the same transaction as the event that reports it, so a
+      // crash at any point resumes exactly where the last event says, and no event is written twice.
+      const saveProgress = (tx: Tx) =>
+        tx.job.updateMany({ where: { id: ctx.job.id, status: "RUNNING" }, data: { payload: JSON.stringify(payload) } });
+      while (!payload.verified) {
         if (ctx.signal.aborted) throw new Error("stopped");
         if (!payload.phaseStartedAt) {
           payload.phaseStartedAt = ctx.now().toISOString();
@@ -221,6 +228,7 @@ export function provisionHandler(deps: ProvisioningDeps): JobHandler {
           await events.transaction(async (tx, emit) => {
             await tx.tenant.update({ where: { id: tenant.id }, data: { phase } });
             await emit({ tenantId: tenant.id, type: "phase.started", phase, message: `${phase} started.` });
+            await saveProgress(tx);
           });
           deps.bus.publish("tenant:changed", { tenantId: tenant.id, status: "PROVISIONING", phase });
         }
@@ -242,11 +250,19 @@ export function provisionHandler(deps: ProvisioningDeps): JobHandler {
           return { kind: "wait", delayMs: config.provisioning.pollIntervalMs, payload: { ...payload } };
         }
         const next = PHASES[PHASES.indexOf(phase) + 1];
-        await events.record({ tenantId: tenant.id, type: "phase.completed", phase, message: result.message, data: { ...result.data, durationMs: elapsed } });
+        const completed = phase;
+        if (next) {
+          payload.phase = next;
+          payload.phaseStartedAt = undefined;
+        } else {
+          payload.verified = true;
+        }
+        await events.transaction(async (tx, emit) => {
+          await emit({ tenantId: tenant.id, type: "phase.completed", phase: completed, message: result.message, data: { ...result.data, durationMs: elapsed } });
+          await saveProgress(tx);
+        });
         if (!next) break;
         phase = next;
-        payload.phase = next;
-        payload.phaseStartedAt = undefined;
         tenant = await loadTenant(prisma, tenant.id);
       }
       await finishActive(deps, tenant.id);

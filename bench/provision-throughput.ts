@@ -78,6 +78,7 @@ const sampler = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsa
 
 const owner = await app.services.users.create({ email: "bench@example.com", password: "bench password 123", role: "CLIENT" });
 await control("DELETE", "/requests");
+const cpuStart = process.cpuUsage();
 const started = performance.now();
 for (let i = 0; i < tenants; i++) {
   await app.services.tenants.create({ name: `Bench ${i}`, slug: `bench-${i}`, domain: `bench-${i}.example.com`, ownerId: owner.id }, SYSTEM);
@@ -94,6 +95,8 @@ for (;;) {
   await new Promise((r) => setTimeout(r, 50));
 }
 const seconds = (performance.now() - started) / 1000;
+const cpu = process.cpuUsage(cpuStart);
+const panelCpu = (cpu.user + cpu.system) / 1e6;
 clearInterval(sampler);
 
 const byStatus = await prisma.tenant.groupBy({ by: ["status"], _count: true });
@@ -112,6 +115,7 @@ console.log(`ratio:                   ${(seconds / floor).toFixed(3)}`);
 console.log(`Portainer calls/tenant:  ${(calls / tenants).toFixed(1)}`);
 console.log(`events/tenant:           ${(events / tenants).toFixed(1)}`);
 console.log(`peak RSS:                ${(peakRss / 1048576).toFixed(0)} MiB`);
+console.log(`panel CPU:               ${panelCpu.toFixed(1)} s over ${seconds.toFixed(1)} s wall (${((panelCpu / seconds) * 100).toFixed(0)}% of a core)`);
 
 await app.stop();
 emulatorProcess.kill("SIGTERM");
@@ -127,3 +131,4 @@ function freePort(): Promise<number> {
     server.on("error", reject);
   });
 }
+

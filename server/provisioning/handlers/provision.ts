@@ -257,13 +257,24 @@ export function provisionHandler(deps: ProvisioningDeps): JobHandler {
         } else {
           payload.verified = true;
         }
+        // One transaction records this phase's end and the next one's start (fewer writes per tenant).
+        if (next) {
+          payload.phaseStartedAt = ctx.now().toISOString();
+          payload.waitingFor = undefined;
+        }
         await events.transaction(async (tx, emit) => {
           await emit({ tenantId: tenant.id, type: "phase.completed", phase: completed, message: result.message, data: { ...result.data, durationMs: elapsed } });
+          if (next) {
+            await tx.tenant.update({ where: { id: tenant.id }, data: { phase: next } });
+            await emit({ tenantId: tenant.id, type: "phase.started", phase: next, message: `${next} started.` });
+          }
           await saveProgress(tx);
         });
         if (!next) break;
+        deps.bus.publish("tenant:changed", { tenantId: tenant.id, status: "PROVISIONING", phase: next });
         phase = next;
-        tenant = await loadTenant(prisma, tenant.id);
+        // Only these phases change the tenant row that later phases read.
+        if (completed === "PREFLIGHT" || completed === "PLACEMENT" || completed === "DEPLOYING") tenant = await loadTenant(prisma, tenant.id);
       }
       await finishActive(deps, tenant.id);
       return { kind: "done" };

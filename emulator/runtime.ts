@@ -41,6 +41,11 @@ export function formatDeployFailure(version: PortainerVersion, err: DeployError)
 export class Emulator {
   readonly state: EmulatorState;
   private deployQueue: Promise<unknown> = Promise.resolve();
+  /**
+   * How many deploys ran and how long (wall time) the serialized deploy queue was busy with them:
+   * the real floor a client can reach, including the emulator's own work per deploy.
+   */
+  readonly deployStats = { count: 0, busyMs: 0 };
   private deployWaiters: Array<() => void> = [];
 
   constructor(
@@ -82,11 +87,17 @@ export class Emulator {
     mode: "inline" | "background",
   ): Promise<DeployError | undefined> {
     const run = async (): Promise<DeployError | undefined> => {
-      // A background deploy always waits for a clock tick, so a manual-clock test sees the
-      // stack "deploying" until it advances time.
-      if (mode === "background") await tickOn(this.clock, this.options.deployDurationMs);
-      else await sleepOn(this.clock, this.options.deployDurationMs);
-      return this.deployNow(endpoint, input);
+      const started = performance.now();
+      try {
+        // A background deploy always waits for a clock tick, so a manual-clock test sees the
+        // stack "deploying" until it advances time.
+        if (mode === "background") await tickOn(this.clock, this.options.deployDurationMs);
+        else await sleepOn(this.clock, this.options.deployDurationMs);
+        return await this.deployNow(endpoint, input);
+      } finally {
+        this.deployStats.count++;
+        this.deployStats.busyMs += performance.now() - started;
+      }
     };
     const result = this.deployQueue.then(run, run);
     this.deployQueue = result.catch(() => undefined);

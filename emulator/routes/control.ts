@@ -86,6 +86,7 @@ function stateSummary(ctx: ControlContext): Record<string, unknown> {
     version: state.version.raw,
     family: state.version.family,
     clock: { now: ctx.emulator.clock.now() },
+    deploys: { ...ctx.emulator.deployStats },
     endpoints: [...state.endpoints.values()].map((e) => ({
       id: e.id,
       name: e.name,

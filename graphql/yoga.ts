@@ -11,6 +11,7 @@ import { AppError } from "../server/errors";
 import type { Logger } from "../server/logger";
 import type { Services } from "../server/services";
 import { createContext, type GraphQLContext, type Transport } from "./context";
+import { useQueryLimits } from "./limits";
 import { schema } from "./schema";
 
 export interface ServerContext {
@@ -41,6 +42,9 @@ export function createGraphQLServer(services: Services): GraphQLServer {
     // The bundled explorer: it loads nothing from a CDN, so it works on closed networks.
     renderGraphiQL,
     landingPage: false,
+    // One operation per request (no batching), and bounded depth, aliases and size.
+    batching: false,
+    plugins: [useQueryLimits()],
   });
 }
 

@@ -78,6 +78,8 @@ export type PanelLoadContext = {
 };
 
 const SESSION_PURGE_INTERVAL_MS = 60 * 60 * 1000;
+/** The largest GraphQL request body accepted (operations are small; a 1 MB one is an attack). */
+const GRAPHQL_BODY_LIMIT = 256 * 1024;
 
 export async function buildApp(options: BuildAppOptions): Promise<PanelApp> {
   const { config } = options;
@@ -151,6 +153,14 @@ export async function buildApp(options: BuildAppOptions): Promise<PanelApp> {
   });
   app.use("/api", restErrorHandler);
 
+  app.use(GRAPHQL_PATH, (req, res, next) => {
+    // Refuse oversized operations before reading them (Yoga has no body limit of its own).
+    if (Number(req.headers["content-length"] ?? 0) > GRAPHQL_BODY_LIMIT) {
+      res.status(413).json({ errors: [{ message: `The request body is larger than ${GRAPHQL_BODY_LIMIT / 1024} KiB.`, extensions: { code: "BODY_TOO_LARGE" } }] });
+      return;
+    }
+    next();
+  });
   app.use(GRAPHQL_PATH, graphql as unknown as express.RequestHandler);
 
   if (options.remixBuild) {

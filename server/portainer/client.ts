@@ -602,37 +602,31 @@ export function createPortainerClient(options: PortainerClientOptions): Portaine
     return confirm(id, subject);
   }
 
-  async function startStack(id: number): Promise<PortainerStack> {
-    await getDeployFamily();
-    await transport.json(
+  /** `POST /api/stacks/{id}/start|stop`: runs the docker CLI on Portainer's side, never retried. */
+  function postStackAction(id: number, action: "start" | "stop"): Promise<PortainerStack> {
+    return transport.json(
       {
         method: "POST",
-        path: `stacks/${id}/start`,
+        path: `stacks/${id}/${action}`,
         searchParams: { endpointId },
         timeoutMs: deployTimeoutMs,
         idempotent: false,
-        cli: "deploy",
+        cli: action === "start" ? "deploy" : "remove",
         subject: `stack ${id}`,
       },
       toStack,
     );
+  }
+
+  async function startStack(id: number): Promise<PortainerStack> {
+    await getDeployFamily();
+    await postStackAction(id, "start");
     return confirm(id, `stack ${id}`);
   }
 
   async function stopStack(id: number): Promise<PortainerStack> {
     await getDeployFamily();
-    return transport.json(
-      {
-        method: "POST",
-        path: `stacks/${id}/stop`,
-        searchParams: { endpointId },
-        timeoutMs: deployTimeoutMs,
-        idempotent: false,
-        cli: "remove",
-        subject: `stack ${id}`,
-      },
-      toStack,
-    );
+    return postStackAction(id, "stop");
   }
 
   async function deleteStack(id: number): Promise<void> {

@@ -105,18 +105,22 @@ export function provisionHandler(deps: ProvisioningDeps): JobHandler {
     async PREPARING(tenant, payload) {
       const spec = await specFor(tenant, payload, "install");
       const labels = tenantObjectLabels(tenant.id);
+      const configs = Object.values(spec.assets.configs);
+      const secrets = tenantSecretValues(tenant, deps.secrets, spec.assets);
+      // One list call per kind tells what exists already (not one lookup per object).
+      const [existingConfigs, existingSecrets] = await Promise.all([
+        portainer.listConfigs({ names: configs.map((c) => c.name) }),
+        portainer.listSecrets({ names: secrets.map((s) => s.name) }),
+      ]);
+      const exists = new Set([...existingConfigs, ...existingSecrets].map((o) => o.name));
       let created = 0;
-      for (const config of Object.values(spec.assets.configs)) {
-        if (!(await portainer.getConfig(config.name))) {
-          await ignoreConflict(portainer.createConfig({ name: config.name, data: config.content, labels }));
-          created++;
-        }
+      for (const config of configs.filter((c) => !exists.has(c.name))) {
+        await ignoreConflict(portainer.createConfig({ name: config.name, data: config.content, labels }));
+        created++;
       }
-      for (const secret of tenantSecretValues(tenant, deps.secrets, spec.assets)) {
-        if (!(await portainer.getSecret(secret.name))) {
-          await ignoreConflict(portainer.createSecret({ name: secret.name, data: secret.value, labels }));
-          created++;
-        }
+      for (const secret of secrets.filter((s) => !exists.has(s.name))) {
+        await ignoreConflict(portainer.createSecret({ name: secret.name, data: secret.value, labels }));
+        created++;
       }
       const total = Object.keys(spec.assets.configs).length + Object.keys(spec.assets.secrets).length;
       return { done: true, message: `Docker configs and secrets ready (${created} created, ${total - created} already there).`, data: { created, total } };

@@ -7,13 +7,14 @@ import ErrorsPlugin from "@pothos/plugin-errors";
 import PrismaPlugin from "@pothos/plugin-prisma";
 import RelayPlugin from "@pothos/plugin-relay";
 import ScopeAuthPlugin from "@pothos/plugin-scope-auth";
+import type { Principal } from "../server/auth/principal";
 import type { SessionUser } from "../server/auth/sessions";
 import { ForbiddenError, NotAuthenticatedError } from "../server/errors";
 import type PrismaTypes from "../server/generated/pothos-types";
 import { getDatamodel } from "../server/generated/pothos-types";
 import type { GraphQLContext } from "./context";
 
-type SignedIn = GraphQLContext & { user: SessionUser };
+type SignedIn = GraphQLContext & { user: SessionUser; principal: Principal };
 
 export const builder = new SchemaBuilder<{
   Context: GraphQLContext;
@@ -35,7 +36,7 @@ export const builder = new SchemaBuilder<{
     }),
     // Unmasked on purpose (they are AppErrors): the caller learns whether to sign in or give up.
     unauthorizedError: (_parent, context) =>
-      context.user ? new ForbiddenError() : new NotAuthenticatedError(),
+      context.user ? new ForbiddenError() : new NotAuthenticatedError(context.authProblem ?? undefined),
   },
   errors: {
     // Only AppError subclasses listed per field become typed results; nothing else leaks.

@@ -56,7 +56,7 @@ builder.objectType(InvalidCredentialsError, {
 
 builder.objectType(TooManyAttemptsError, {
   name: "TooManyAttemptsError",
-  description: "Too many failed sign-ins for this account or address; wait before trying again.",
+  description: "Too many attempts (sign-ins, set-password tries, token creations) for this account or address; wait `retryAfterSeconds` before trying again.",
   interfaces: [ErrorInterface],
   isTypeOf: (value) => value instanceof TooManyAttemptsError,
   fields: (t) => ({

@@ -1,5 +1,6 @@
 /** Imports every type file and builds the schema. Nothing else belongs here. */
 import { lexicographicSortSchema, printSchema } from "graphql";
+import { auditMutations } from "./audit";
 import { builder } from "./builder";
 import "./errors";
 import "./types/roots";
@@ -17,6 +18,7 @@ import "./types/tenant";
 import "./types/plan";
 
 export const schema = builder.toSchema();
+auditMutations(schema);
 
 /** The SDL committed as graphql/schema.graphql (sorted, so diffs stay readable). */
 export function printSchemaSdl(): string {

@@ -1,23 +1,25 @@
 /**
- * Which tenants a caller may see: an ADMIN all of them, a CLIENT only their own. Every tenant
- * query and mutation narrows its lookups with this, so another client's tenant answers exactly
- * like a missing one (NotFoundError), never "forbidden".
+ * Which tenants a caller may see (server/auth/principal.ts decides): every tenant query and
+ * mutation narrows its lookups with this, so another client's tenant answers exactly like a
+ * missing one (NotFoundError), never "forbidden".
  */
+import { actorOfPrincipal, tenantScope, type Principal } from "../server/auth/principal";
 import { NotFoundError } from "../server/errors";
-import type { SessionUser } from "../server/auth/sessions";
 import type { GraphQLContext } from "./context";
 
-export function visibleTenants(user: SessionUser): { ownerId?: string } {
-  return user.role === "ADMIN" ? {} : { ownerId: user.id };
+type SignedIn = GraphQLContext & { principal: Principal };
+
+export function visibleTenants(context: SignedIn) {
+  return tenantScope(context.principal);
 }
 
 /** The tenant if the caller may see it; otherwise NotFoundError. */
-export async function requireVisibleTenant(context: GraphQLContext & { user: SessionUser }, id: string) {
-  const tenant = await context.services.prisma.tenant.findFirst({ where: { id, ...visibleTenants(context.user) } });
+export async function requireVisibleTenant(context: SignedIn, id: string) {
+  const tenant = await context.services.prisma.tenant.findFirst({ where: { id, ...visibleTenants(context) } });
   if (!tenant) throw new NotFoundError("The tenant");
   return tenant;
 }
 
-export function actorOf(context: GraphQLContext & { user: SessionUser }) {
-  return { type: "USER" as const, id: context.user.id };
+export function actorOf(context: SignedIn) {
+  return actorOfPrincipal(context.principal);
 }

@@ -18,6 +18,7 @@ export interface ServerContext {
   req: IncomingMessage & { requestId?: string };
   res?: ServerResponse;
   transport?: Transport;
+  connectionParams?: Readonly<Record<string, unknown>>;
 }
 
 export type GraphQLServer = YogaServerInstance<ServerContext, GraphQLContext>;
@@ -28,7 +29,8 @@ export function createGraphQLServer(services: Services): GraphQLServer {
   return createYoga<ServerContext, GraphQLContext>({
     schema,
     graphqlEndpoint: GRAPHQL_PATH,
-    context: ({ req, res, transport }) => createContext(services, { req, res, transport: transport ?? "http" }),
+    context: ({ req, res, transport, connectionParams }) =>
+      createContext(services, { req, res, transport: transport ?? "http", connectionParams }),
     maskedErrors: { maskError: createMaskError(services.logger) },
     logging: {
       debug: (...args) => services.logger.debug({ args }, "graphql-yoga"),

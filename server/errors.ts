@@ -67,9 +67,10 @@ export class InvalidCredentialsError extends AppError {
 export class TooManyAttemptsError extends AppError {
   readonly retryAfterSeconds: number;
 
-  constructor(retryAfterSeconds: number) {
+  /** `what` names what was attempted too often, e.g. "sign-in attempts". */
+  constructor(retryAfterSeconds: number, what = "sign-in attempts") {
     const seconds = Math.max(1, Math.ceil(retryAfterSeconds));
-    super("TOO_MANY_ATTEMPTS", `Too many sign-in attempts. Try again in ${seconds} s.`, { status: 429 });
+    super("TOO_MANY_ATTEMPTS", `Too many ${what}. Try again in ${seconds} s.`, { status: 429 });
     this.retryAfterSeconds = seconds;
   }
 }

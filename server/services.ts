@@ -3,10 +3,12 @@
  * context and to scripts directly. Nothing here is a module-level singleton, so two apps in one
  * test process never share state.
  */
+import { ApiTokenService } from "./auth/api-tokens";
+import { AuditLog } from "./audit/audit-log";
 import { AuthService } from "./auth/auth-service";
 import { SessionCookie } from "./auth/session-cookie";
 import { SessionStore } from "./auth/sessions";
-import { LoginThrottle } from "./auth/throttle";
+import { LoginThrottle, RateLimiter } from "./auth/throttle";
 import { UserService } from "./auth/users";
 import type { Config } from "./config/env";
 import type { PrismaClient } from "./db/client";
@@ -28,6 +30,8 @@ export interface Services {
   sessions: SessionStore;
   sessionCookie: SessionCookie;
   auth: AuthService;
+  apiTokens: ApiTokenService;
+  audit: AuditLog;
   bus: EventBus;
   events: TenantEventLog;
   tenants: TenantService;
@@ -92,6 +96,12 @@ export function createServices(deps: {
       maxAgeMs: config.session.maxAgeMs,
     }),
     auth: new AuthService(prisma, sessions, throttle),
+    apiTokens: new ApiTokenService(
+      prisma,
+      new RateLimiter({ windowMs: 3_600_000, limit: 20, now: deps.now ? () => deps.now!().getTime() : undefined }),
+      deps.now,
+    ),
+    audit: new AuditLog(prisma, logger.child({ component: "audit" })),
     bus,
     events,
     tenants,

@@ -1,5 +1,6 @@
 import { ConflictError, NotFoundError, ValidationError } from "../../server/errors";
 import type { TenantHealth } from "../../server/provisioning/health";
+import { canSeeTenant } from "../../server/auth/principal";
 import { builder } from "../builder";
 import { actorOf, requireVisibleTenant, visibleTenants } from "../tenant-access";
 import { TenantEventRef } from "./tenant-event";
@@ -11,7 +12,7 @@ import { UserRef } from "./user";
 export const TenantRef = builder.prismaObject("Tenant", {
   description: "One client's dedicated Mautic: a Docker Swarm stack deployed through Portainer. Secrets are never fields.",
   // A second guard behind the queries' own narrowing: a tenant object resolves only for an ADMIN or its owner.
-  authScopes: (tenant, context) => context.user !== null && (context.user.role === "ADMIN" || tenant.ownerId === context.user.id),
+  authScopes: (tenant, context) => context.principal !== null && canSeeTenant(context.principal, tenant),
   fields: (t) => ({
     id: t.exposeID("id"),
     name: t.exposeString("name"),
@@ -52,7 +53,7 @@ builder.queryField("tenants", (t) =>
       return context.services.prisma.tenant.findMany({
         ...query,
         where: {
-          ...visibleTenants(context.user),
+          ...visibleTenants(context),
           ...(args.status ? { status: args.status } : { status: { not: "DELETED" } }),
           ...(args.ownerId && context.user.role === "ADMIN" ? { ownerId: String(args.ownerId) } : {}),
           ...(search ? { OR: [{ name: { contains: search } }, { slug: { contains: search } }, { domain: { contains: search } }] } : {}),
@@ -70,7 +71,7 @@ builder.queryField("tenant", (t) =>
     errors: { types: [NotFoundError] },
     args: { id: t.arg.id({ required: true }) },
     resolve: async (query, _root, args, context) => {
-      const tenant = await context.services.prisma.tenant.findFirst({ ...query, where: { id: String(args.id), ...visibleTenants(context.user) } });
+      const tenant = await context.services.prisma.tenant.findFirst({ ...query, where: { id: String(args.id), ...visibleTenants(context) } });
       if (!tenant) throw new NotFoundError("The tenant");
       return tenant;
     },
@@ -179,7 +180,7 @@ builder.subscriptionField("tenantUpdated", (t) =>
       if (only) await requireVisibleTenant(context, only);
       for await (const change of context.services.bus.subscribe("tenant:changed")) {
         if (only && change.tenantId !== only) continue;
-        const visible = await context.services.prisma.tenant.count({ where: { id: change.tenantId, ...visibleTenants(context.user) } });
+        const visible = await context.services.prisma.tenant.count({ where: { id: change.tenantId, ...visibleTenants(context) } });
         if (visible === 0) continue;
         yield change;
       }

@@ -90,3 +90,25 @@ export class LoginThrottle {
     this.accounts.reset(email);
   }
 }
+
+/**
+ * A plain rate limit: at most `limit` actions per key in a sliding window (e.g. API tokens
+ * created per account per hour, set-password attempts per address).
+ */
+export class RateLimiter {
+  private readonly window: FailureWindow;
+  private readonly now: () => number;
+
+  constructor(options: { windowMs: number; limit: number; now?: () => number }) {
+    this.window = new FailureWindow(options.windowMs, options.limit);
+    this.now = options.now ?? Date.now;
+  }
+
+  /** Counts one action for `key`; returns 0 when allowed, else the milliseconds to wait (not counted). */
+  take(key: string): number {
+    const now = this.now();
+    const waitMs = this.window.retryAfterMs(key, now);
+    if (waitMs === 0) this.window.fail(key, now);
+    return waitMs;
+  }
+}

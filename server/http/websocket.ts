@@ -51,6 +51,7 @@ export function attachGraphQLWebSocket(options: {
         const { schema, execute, subscribe, contextFactory, parse, validate } = graphql.getEnveloped({
           req,
           transport: "ws",
+          connectionParams: ctx.connectionParams,
         });
         let document;
         try {

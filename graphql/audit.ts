@@ -7,7 +7,7 @@
  */
 import { defaultFieldResolver, type GraphQLFieldResolver, type GraphQLSchema } from "graphql";
 import { redactArguments } from "../server/audit/audit-log";
-import { AppError } from "../server/errors";
+import { APP_ERROR_CODES, AppError } from "../server/errors";
 import type { GraphQLContext } from "./context";
 
 export interface AuditTarget {
@@ -32,8 +32,21 @@ function defaultTarget(fieldName: string, args: Record<string, unknown>, data: u
   return { type: type === "Credentials" ? "Tenant" : type, id: fromArgs ?? fromData };
 }
 
+/**
+ * An AppError returned as a typed result. The errors plugin hands it back wrapped in a Proxy
+ * whose prototype is not the error's, so `instanceof` cannot be trusted: look at its code.
+ */
+function returnedError(value: unknown): { code: string; message: string } | null {
+  if (value instanceof AppError) return value;
+  if (!value || typeof value !== "object" || !("code" in value) || !("message" in value)) return null;
+  const { code, message } = value as { code: unknown; message: unknown };
+  return typeof code === "string" && (APP_ERROR_CODES as readonly string[]).includes(code) && typeof message === "string" ? { code, message } : null;
+}
+
 function outcomeOf(value: unknown, thrown: unknown): { result: string; message: string | null } {
-  const error = thrown ?? (value instanceof Error ? value : null);
+  const returned = thrown ? null : returnedError(value);
+  if (returned) return { result: returned.code, message: returned.message };
+  const error = thrown;
   if (!error) return { result: "OK", message: null };
   if (error instanceof AppError) return { result: error.code, message: error.message };
   const original = (error as { originalError?: unknown }).originalError;
@@ -55,7 +68,7 @@ export function auditMutations(schema: GraphQLSchema): void {
       } catch (error) {
         thrown = error;
       }
-      const data = value instanceof Error ? null : value;
+      const data = returnedError(value) ? null : value;
       const target = { ...defaultTarget(field.name, args, data), ...safely(() => spec?.(args, data)) };
       const { result, message } = outcomeOf(value, thrown);
       const principal = context.principal;

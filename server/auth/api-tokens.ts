@@ -57,8 +57,7 @@ export class ApiTokenService {
     const limited = role === "CLIENT" && principal.accountRole === "ADMIN";
     if (limited && (!tenantIds || tenantIds.length === 0)) {
       errors.push({ field: "tenantIds", message: "A CLIENT token made by an ADMIN must list the tenants it may see" });
-    }
-    if (principal.token?.tenantIds && !tenantIds) {
+    } else if (principal.token?.tenantIds && !tenantIds) {
       errors.push({ field: "tenantIds", message: "This token is limited to some tenants; list them (a token cannot create a wider one)" });
     }
     if (errors.length === 0 && tenantIds && tenantIds.length > 0) {

@@ -26,21 +26,30 @@ export interface Principal {
   token: TokenGrant | null;
 }
 
-/** A Prisma `where` on Tenant that keeps only what the principal may see. */
-export function tenantScope(principal: Principal): { ownerId?: string; id?: { in: string[] } } {
-  const scope: { ownerId?: string; id?: { in: string[] } } = {};
-  if (principal.accountRole !== "ADMIN") scope.ownerId = principal.user.id;
-  if (principal.token?.tenantIds) scope.id = { in: principal.token.tenantIds };
-  else if (principal.user.role !== "ADMIN" && principal.accountRole === "ADMIN") scope.id = { in: [] };
-  return scope;
+/** The tenant ids a principal is limited to, or null when only the role's rule applies. */
+function limitedTo(principal: Principal): string[] | null {
+  if (principal.token?.tenantIds) return principal.token.tenantIds;
+  // An ADMIN account acting as CLIENT without a list sees nothing (tokens are always given one).
+  return principal.user.role !== "ADMIN" && principal.accountRole === "ADMIN" ? [] : null;
+}
+
+/**
+ * A Prisma `where` on Tenant that keeps only what the principal may see. The id limit sits
+ * under `AND`, so spreading this next to a caller's own `id` keeps both conditions.
+ */
+export function tenantScope(principal: Principal): { ownerId?: string; AND?: { id: { in: string[] } }[] } {
+  const ids = limitedTo(principal);
+  return {
+    ...(principal.accountRole !== "ADMIN" ? { ownerId: principal.user.id } : {}),
+    ...(ids ? { AND: [{ id: { in: ids } }] } : {}),
+  };
 }
 
 /** The same rule as tenantScope, for a tenant already loaded. */
 export function canSeeTenant(principal: Principal, tenant: { id: string; ownerId: string }): boolean {
-  const scope = tenantScope(principal);
-  if (scope.ownerId !== undefined && scope.ownerId !== tenant.ownerId) return false;
-  if (scope.id !== undefined && !scope.id.in.includes(tenant.id)) return false;
-  return true;
+  if (principal.accountRole !== "ADMIN" && tenant.ownerId !== principal.user.id) return false;
+  const ids = limitedTo(principal);
+  return ids === null || ids.includes(tenant.id);
 }
 
 /** Who to record as the cause of an event or audit entry. */

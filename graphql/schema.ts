@@ -16,6 +16,9 @@ import "./types/service-health";
 import "./types/tenant-health";
 import "./types/tenant";
 import "./types/plan";
+import "./types/actor-type";
+import "./types/api-token";
+import "./types/audit-entry";
 
 export const schema = builder.toSchema();
 auditMutations(schema);

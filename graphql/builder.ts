@@ -27,7 +27,28 @@ export const builder = new SchemaBuilder<{
   // Fields are non-null unless they say otherwise: null then always means "there is none".
   defaultFieldNullability: false,
   plugins: [ScopeAuthPlugin, ErrorsPlugin, PrismaPlugin, RelayPlugin],
-  relay: { clientMutationId: "omit", cursorType: "String" },
+  // Node and node(id) are hand-written (graphql/types/node.ts, ADR 010) so ids stay raw database
+  // ids: never use builder.node / prismaNode (the plugin's own Node would clash by name).
+  relay: {
+    clientMutationId: "omit",
+    cursorType: "String",
+    nodeQueryOptions: false,
+    nodesQueryOptions: false,
+    // Every connection's arguments and fields say what they are.
+    firstArgOptions: { description: "Return the first n items (after `after`, if given)." },
+    afterArgOptions: { description: "Return items after this cursor (an edge's `cursor` or `pageInfo.endCursor`)." },
+    lastArgOptions: { description: "Return the last n items (before `before`, if given)." },
+    beforeArgOptions: { description: "Return items before this cursor (an edge's `cursor` or `pageInfo.startCursor`)." },
+    edgesFieldOptions: { description: "The items of this page, each with its cursor." },
+    pageInfoFieldOptions: { description: "Where this page is: cursors and whether more items exist." },
+    cursorFieldOptions: { description: "Pass as `after` or `before` to page from this item." },
+    nodeFieldOptions: { description: "The item." },
+    pageInfoTypeOptions: { description: "Where a page of a connection is, and whether there are more items." },
+    hasNextPageFieldOptions: { description: "Whether more items follow (when paging forward with `first`)." },
+    hasPreviousPageFieldOptions: { description: "Whether more items precede (when paging backward with `last`)." },
+    startCursorFieldOptions: { description: "The cursor of the page's first item." },
+    endCursorFieldOptions: { description: "The cursor of the page's last item." },
+  },
   scopeAuth: {
     authorizeOnSubscribe: true,
     authScopes: (context) => ({

@@ -11,6 +11,7 @@ import {
   InvalidCredentialsError,
   NotFoundError,
   TooManyAttemptsError,
+  UnavailableError,
   ValidationError,
   type FieldError,
 } from "../server/errors";
@@ -86,4 +87,11 @@ builder.objectType(ForbiddenError, {
   description: "You may not do this.",
   interfaces: [ErrorInterface],
   isTypeOf: (value) => value instanceof ForbiddenError,
+});
+
+builder.objectType(UnavailableError, {
+  name: "UnavailableError",
+  description: "Something the panel depends on (Portainer, the tenant's services) cannot answer right now; `message` says why and what to do.",
+  interfaces: [ErrorInterface],
+  isTypeOf: (value) => value instanceof UnavailableError,
 });

@@ -54,6 +54,8 @@ export interface BuildAppOptions {
   resolveDns?: DnsResolver;
   /** Start the provisioning worker with the server (default true). */
   worker?: boolean;
+  /** Called with every SQL statement Prisma runs and its duration (tests count statements; benches time them). */
+  onQuery?: (sql: string, durationMs: number) => void;
 }
 
 export interface PanelApp {
@@ -85,7 +87,7 @@ export async function buildApp(options: BuildAppOptions): Promise<PanelApp> {
   const { config } = options;
   const logger = options.logger ?? createLogger(config.log);
   if (options.migrate !== false) await migrateDatabase(config.databasePath);
-  const prisma = await createPrisma(config.databasePath);
+  const prisma = await createPrisma(config.databasePath, { onQuery: options.onQuery });
   const portainer =
     options.portainer ??
     (config.portainer.mode === "remote"

@@ -98,3 +98,13 @@ export class ConflictError extends AppError {
     super("CONFLICT", message, { status: 409 });
   }
 }
+
+/**
+ * Something the panel depends on (Portainer, a tenant's running services) cannot answer right
+ * now. The message says what is missing and what to do about it.
+ */
+export class UnavailableError extends AppError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super("UNAVAILABLE", message, { status: 503, cause: options?.cause });
+  }
+}

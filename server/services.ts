@@ -6,6 +6,7 @@
 import { ApiTokenService } from "./auth/api-tokens";
 import { AuditLog } from "./audit/audit-log";
 import { AuthService } from "./auth/auth-service";
+import { PasswordLinkService } from "./auth/password-links";
 import { SessionCookie } from "./auth/session-cookie";
 import { SessionStore } from "./auth/sessions";
 import { LoginThrottle, RateLimiter } from "./auth/throttle";
@@ -27,6 +28,7 @@ export interface Services {
   logger: Logger;
   prisma: PrismaClient;
   users: UserService;
+  passwordLinks: PasswordLinkService;
   sessions: SessionStore;
   sessionCookie: SessionCookie;
   auth: AuthService;
@@ -75,7 +77,18 @@ export function createServices(deps: {
   });
   // The worker and the tenant service know each other only through this callback.
   let worker: Worker | null = null;
-  const tenants = new TenantService(prisma, config, events, bus, () => worker?.kick());
+  const clock = deps.now ? () => deps.now!().getTime() : undefined;
+  const passwordLinks = new PasswordLinkService(prisma, {
+    appUrl: config.appUrl,
+    ttlMs: config.passwordLinkTtlMs,
+    attempts: new RateLimiter({ windowMs: 15 * 60_000, limit: 10, now: clock }),
+    now: deps.now,
+  });
+  const users = new UserService(prisma, {
+    links: passwordLinks,
+    passwordChanges: new RateLimiter({ windowMs: 15 * 60_000, limit: 10, now: clock }),
+  });
+  const tenants = new TenantService(prisma, config, events, bus, () => worker?.kick(), users);
   const provisioning = { prisma, config, logger, events, bus, portainer, secrets: tenants.secrets, resolveDns: deps.resolveDns ?? systemDnsResolver };
   worker = createWorker(provisioning, deps.now);
   const reconciler = new Reconciler(provisioning, () => worker?.kick());
@@ -88,7 +101,8 @@ export function createServices(deps: {
     config,
     logger,
     prisma,
-    users: new UserService(prisma),
+    users,
+    passwordLinks,
     sessions,
     sessionCookie: new SessionCookie({
       appSecret: config.appSecret,

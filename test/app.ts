@@ -36,6 +36,7 @@ export async function startTestApp(
     reuseEmulator?: RunningEmulator;
     resolveDns?: DnsResolver;
     worker?: boolean;
+    onQuery?: (sql: string) => void;
   } = {},
 ): Promise<TestApp> {
   const databasePath = options.databasePath ?? createTestDatabase();
@@ -72,6 +73,7 @@ export async function startTestApp(
     portainer: { url: emulator.url, apiKey: TEST_PORTAINER_KEY, endpointId: 1 },
     resolveDns: options.resolveDns,
     worker: options.worker,
+    onQuery: options.onQuery,
   });
   const url = await app.start();
   return {

@@ -2,6 +2,7 @@ import { ConflictError, NotFoundError, ValidationError } from "../../server/erro
 import type { TenantHealth } from "../../server/provisioning/health";
 import { canSeeTenant } from "../../server/auth/principal";
 import { builder } from "../builder";
+import { OWNER_INVITE_DESCRIPTIONS, ownerInviteOf, withOwnerInvite } from "../owner-invite";
 import { actorOf, requireVisibleTenant, visibleTenants } from "../tenant-access";
 import { TenantEventRef } from "./tenant-event";
 import { TenantHealthRef } from "./tenant-health";
@@ -99,13 +100,17 @@ builder.queryField("tenantEvents", (t) =>
 );
 
 const CreateTenantInput = builder.inputType("CreateTenantInput", {
-  description: "A new tenant. The owner is an existing account (by id or e-mail).",
+  description:
+    "A new tenant. The owner is a CLIENT account, by id or e-mail; an e-mail nobody has yet creates that CLIENT account, with a set-password link.",
   fields: (t) => ({
     name: t.string({ required: true }),
     slug: t.string({ required: false, description: "Derived from the name when absent." }),
     domain: t.string({ required: true, description: "Host name Traefik will serve (IDN allowed)." }),
-    ownerId: t.id({ required: false }),
-    ownerEmail: t.string({ required: false }),
+    ownerId: t.id({ required: false, description: "The owner: an existing CLIENT account. Wins over `ownerEmail`." }),
+    ownerEmail: t.string({
+      required: false,
+      description: "The owner's e-mail: an existing CLIENT account, or a new one created with the tenant (see `ownerSetPasswordUrl`).",
+    }),
     mauticImage: t.string({ required: false, description: "One of `mauticImages`; the first by default." }),
     plan: t.string({ required: false, description: "One of `plans`; the default plan otherwise." }),
     mailerDsn: t.string({ required: false, description: "Mailer DSN for this tenant (stored encrypted)." }),
@@ -115,15 +120,35 @@ const CreateTenantInput = builder.inputType("CreateTenantInput", {
 builder.mutationField("createTenant", (t) =>
   t.withAuth({ admin: true }).prismaField({
     type: TenantRef,
-    description: "Creates a tenant (PENDING) and queues its provisioning. ADMIN only.",
-    errors: { types: [ValidationError, ConflictError] },
+    description:
+      "Creates a tenant (PENDING) and queues its provisioning. An `ownerEmail` nobody has yet creates that CLIENT account in the same step, with a set-password link in the result. ADMIN only.",
+    errors: {
+      types: [ValidationError, ConflictError],
+      result: {
+        fields: (t) => ({
+          ownerSetPasswordUrl: t.string({
+            nullable: true,
+            description: OWNER_INVITE_DESCRIPTIONS.url,
+            resolve: (tenant) => ownerInviteOf(tenant)?.url ?? null,
+          }),
+          ownerSetPasswordExpiresAt: t.field({
+            type: "DateTime",
+            nullable: true,
+            description: OWNER_INVITE_DESCRIPTIONS.expiresAt,
+            resolve: (tenant) => ownerInviteOf(tenant)?.expiresAt ?? null,
+          }),
+        }),
+      },
+    },
     args: { input: t.arg({ type: CreateTenantInput, required: true }) },
     resolve: async (query, _root, { input }, context) => {
       const tenant = await context.services.tenants.create(
         { ...input, ownerId: input.ownerId ? String(input.ownerId) : null },
         actorOf(context),
+        { createdById: context.user.id },
       );
-      return context.services.prisma.tenant.findUniqueOrThrow({ ...query, where: { id: tenant.id } });
+      const row = await context.services.prisma.tenant.findUniqueOrThrow({ ...query, where: { id: tenant.id } });
+      return withOwnerInvite(row, tenant.ownerInvite);
     },
   }),
 );

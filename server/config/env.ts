@@ -54,6 +54,8 @@ export interface Config {
   /** Created at start when no ADMIN exists yet. */
   bootstrapAdmin: { email: string; password: string } | null;
   session: { idleMs: number; maxAgeMs: number };
+  /** How long a one-time set-password link (invitation or reset) stays valid. */
+  passwordLinkTtlMs: number;
   loginThrottle: { windowMs: number; maxFailuresPerAccount: number; maxFailuresPerIp: number };
   shutdownTimeoutMs: number;
   provisioning: {
@@ -170,6 +172,7 @@ const schema = z.object({
   ADMIN_PASSWORD: optionalString,
   SESSION_IDLE_HOURS: integer("SESSION_IDLE_HOURS", 1, 24 * 90),
   SESSION_MAX_DAYS: integer("SESSION_MAX_DAYS", 1, 365),
+  PASSWORD_LINK_TTL_HOURS: integer("PASSWORD_LINK_TTL_HOURS", 1, 720),
   LOGIN_THROTTLE_WINDOW_SECONDS: integer("LOGIN_THROTTLE_WINDOW_SECONDS", 1, 86_400),
   LOGIN_MAX_FAILURES_PER_ACCOUNT: integer("LOGIN_MAX_FAILURES_PER_ACCOUNT", 1, 1000),
   LOGIN_MAX_FAILURES_PER_IP: integer("LOGIN_MAX_FAILURES_PER_IP", 1, 100_000),
@@ -208,6 +211,7 @@ function defaults(nodeEnv: string): Env {
     LOG_LEVEL: "info",
     SESSION_IDLE_HOURS: String(7 * 24),
     SESSION_MAX_DAYS: "30",
+    PASSWORD_LINK_TTL_HOURS: "72",
     LOGIN_THROTTLE_WINDOW_SECONDS: "900",
     LOGIN_MAX_FAILURES_PER_ACCOUNT: "5",
     LOGIN_MAX_FAILURES_PER_IP: "50",
@@ -332,6 +336,7 @@ export function parseConfig(rawEnv: Env, options: { cwd?: string } = {}): Config
     bootstrapAdmin:
       e.ADMIN_EMAIL && e.ADMIN_PASSWORD ? { email: e.ADMIN_EMAIL, password: e.ADMIN_PASSWORD } : null,
     session: { idleMs: e.SESSION_IDLE_HOURS * 3_600_000, maxAgeMs: e.SESSION_MAX_DAYS * 86_400_000 },
+    passwordLinkTtlMs: e.PASSWORD_LINK_TTL_HOURS * 3_600_000,
     loginThrottle: {
       windowMs: e.LOGIN_THROTTLE_WINDOW_SECONDS * 1000,
       maxFailuresPerAccount: e.LOGIN_MAX_FAILURES_PER_ACCOUNT,

@@ -2,6 +2,7 @@
  * The app instance's in-memory publish/subscribe (ADR 003): services and the worker publish
  * after their writes commit; GraphQL subscriptions listen. Topics are typed in one map.
  */
+import { setMaxListeners } from "node:events";
 import { createPubSub, type PubSub } from "@graphql-yoga/subscription";
 import type { TenantEventRecord } from "./tenant-events";
 
@@ -23,5 +24,8 @@ export type EventTopics = {
 export type EventBus = PubSub<EventTopics>;
 
 export function createEventBus(): EventBus {
-  return createPubSub<EventTopics>();
+  // An EventTarget of our own: hundreds of subscribers to one tenant are expected, not a leak.
+  const eventTarget = new EventTarget();
+  setMaxListeners(0, eventTarget);
+  return createPubSub<EventTopics>({ eventTarget: eventTarget as never });
 }

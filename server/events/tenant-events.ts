@@ -86,6 +86,25 @@ export class TenantEventLog {
     return rows.map(toRecord);
   }
 
+  /**
+   * One page of a tenant's events between two ids (both exclusive), `limit` of them from the
+   * oldest end, or from the newest end (and newest first) when `fromNewest`.
+   */
+  async listPage(
+    tenantId: string,
+    options: { afterId?: number; beforeId?: number; limit: number; fromNewest?: boolean },
+  ): Promise<TenantEventRecord[]> {
+    const rows = await this.prisma.tenantEvent.findMany({
+      where: {
+        tenantId,
+        id: { ...(options.afterId !== undefined ? { gt: options.afterId } : {}), ...(options.beforeId !== undefined ? { lt: options.beforeId } : {}) },
+      },
+      orderBy: { id: options.fromNewest ? "desc" : "asc" },
+      take: options.limit,
+    });
+    return rows.map(toRecord);
+  }
+
   private async write(tx: Tx, event: NewTenantEvent): Promise<TenantEventRecord> {
     const actor = event.actor ?? SYSTEM;
     const row = await tx.tenantEvent.create({

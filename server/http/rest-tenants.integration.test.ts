@@ -23,13 +23,25 @@ describe("REST /api/tenants", () => {
   it("creates a tenant as ADMIN (201) and refuses a CLIENT (403) and the signed-out (401)", async () => {
     const res = await post({ name: "Acme", domain: "acme.example.com", ownerEmail: CLIENT.email }, admin);
     expect(res.status).toBe(201);
-    const { tenant } = (await res.json()) as { tenant: { id: string; status: string; owner: { email: string } } };
+    const body = (await res.json()) as { tenant: { id: string; status: string; owner: { email: string } } };
+    expect(Object.keys(body)).toEqual(["tenant"]);
+    const { tenant } = body;
     expect(tenant).toMatchObject({ status: "PENDING", owner: { email: CLIENT.email } });
     id = tenant.id;
     expect((await post({ name: "X", domain: "x.example.com", ownerEmail: CLIENT.email }, client)).status).toBe(403);
     const anonymous = await fetch(`${t.url}/api/tenants`);
     expect(anonymous.status).toBe(401);
     expect(await anonymous.json()).toEqual({ error: { code: "NOT_AUTHENTICATED", message: "You must be signed in." } });
+  });
+
+  it("hands back the invitation of an owner account it created", async () => {
+    const res = await post({ name: "Newco", domain: "newco.example.com", ownerEmail: "owner@newco.example" }, admin);
+    expect(res.status).toBe(201);
+    const body = (await res.json()) as { tenant: { id: string; owner: { email: string } }; ownerSetPasswordUrl: string; ownerSetPasswordExpiresAt: string };
+    expect(body.tenant.owner.email).toBe("owner@newco.example");
+    expect(body.ownerSetPasswordUrl).toMatch(/\/set-password\/[A-Za-z0-9_-]{43}$/);
+    expect(new Date(body.ownerSetPasswordExpiresAt).getTime()).toBeGreaterThan(Date.now());
+    await t.app.services.prisma.tenant.delete({ where: { id: body.tenant.id } });
   });
 
   it("answers bad input with 400 field errors and a taken domain with 409", async () => {

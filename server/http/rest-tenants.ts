@@ -2,7 +2,9 @@
  * The original description's tenant endpoints, as thin REST over the same GraphQL operations:
  *
  *   GET  /api/tenants           → 200 {tenants: [...]}   (ADMIN: all; CLIENT: their own)
- *   POST /api/tenants           → 201 {tenant}           (ADMIN; body as CreateTenantInput)
+ *   POST /api/tenants           → 201 {tenant}           (ADMIN; body as CreateTenantInput; with a new
+ *                                                         owner e-mail also ownerSetPasswordUrl and
+ *                                                         ownerSetPasswordExpiresAt, the owner's invitation)
  *   GET  /api/tenants/:id       → 200 {tenant} | 404
  */
 import express, { type Response, type Router } from "express";
@@ -25,11 +27,12 @@ const One: Operation<{ tenant: Failure | { __typename: "QueryTenantSuccess"; dat
     tenant(id: $id) { __typename ... on QueryTenantSuccess { data { ${TENANT_FIELDS} } } ... on Error { code message } }
   }`,
 };
-const Create: Operation<{ createTenant: Failure | { __typename: "MutationCreateTenantSuccess"; data: Tenant } }, { input: Record<string, unknown> }> = {
+type Created = { __typename: "MutationCreateTenantSuccess"; data: Tenant; ownerSetPasswordUrl: string | null; ownerSetPasswordExpiresAt: string | null };
+const Create: Operation<{ createTenant: Failure | Created }, { input: Record<string, unknown> }> = {
   source: /* GraphQL */ `mutation RestCreateTenant($input: CreateTenantInput!) {
     createTenant(input: $input) {
       __typename
-      ... on MutationCreateTenantSuccess { data { ${TENANT_FIELDS} } }
+      ... on MutationCreateTenantSuccess { data { ${TENANT_FIELDS} } ownerSetPasswordUrl ownerSetPasswordExpiresAt }
       ... on Error { code message }
       ... on ValidationError { fieldErrors { field message } }
       ... on ConflictError { field }
@@ -94,7 +97,10 @@ export function createTenantRestRouter(graphql: GraphQLServer): Router {
       const outcome = await executeOperation(graphql, req, Create, { input });
       if (failedWithCode(res, outcome.errors)) return;
       const result = outcome.data!.createTenant;
-      if (result.__typename === "MutationCreateTenantSuccess") return void res.status(201).json({ tenant: (result as { data: Tenant }).data });
+      if (result.__typename === "MutationCreateTenantSuccess") {
+        const { data, ownerSetPasswordUrl, ownerSetPasswordExpiresAt } = result as Created;
+        return void res.status(201).json({ tenant: data, ...(ownerSetPasswordUrl ? { ownerSetPasswordUrl, ownerSetPasswordExpiresAt } : {}) });
+      }
       sendFailure(res, result as Failure);
     } catch (error) {
       next(error);

@@ -2,6 +2,7 @@
  * What a tenant row becomes in Swarm: the rendered stack file and the configs and secrets it
  * references. Secret values are decrypted here, only to be handed to Portainer.
  */
+import { createHash } from "node:crypto";
 import type { Config } from "../config/env";
 import { PANEL_LABELS } from "../stacks/names";
 import { buildTenantStack } from "../stacks/build-tenant-stack";
@@ -36,7 +37,10 @@ export function tenantStackSpec(
   options: { config: Config; ownerEmail: string; trustedProxies: string[]; exposure: Exposure },
 ): TenantStackSpec {
   const files = loadStackFiles();
-  const assets = tenantStackAssets(tenant.slug, files, { mailerDsn: tenant.mailerDsnEnc !== null });
+  const assets = tenantStackAssets(tenant.slug, files, {
+    mailerDsn: tenant.mailerDsnEnc !== null,
+    ...(tenant.mailerDsnEnc !== null ? { mailerDsnRevision: mailerDsnRevision(tenant.mailerDsnEnc) } : {}),
+  });
   const valid = parseTenantStackInput(
     {
       id: tenant.id,
@@ -64,6 +68,15 @@ export function tenantStackSpec(
   );
   const yaml = renderStackYaml(buildTenantStack(valid, stackSettings(options.config, options.trustedProxies)));
   return { stackName: stackNameFor(tenant.slug), yaml, assets };
+}
+
+/**
+ * The mailer DSN secret's revision: from the stored (encrypted, freshly salted) value, so it changes
+ * exactly when an admin sets a new DSN, and the next deploy creates a new secret (Swarm secrets are
+ * immutable). A digest of the ciphertext says nothing about the DSN.
+ */
+export function mailerDsnRevision(mailerDsnEnc: string): string {
+  return createHash("sha256").update(mailerDsnEnc).digest("hex").slice(0, 8);
 }
 
 /** Labels every config and secret of a tenant carries, so they can be listed and cleaned up. */

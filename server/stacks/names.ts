@@ -86,18 +86,27 @@ export interface TenantSecretNames {
 
 /**
  * Secret names for a tenant. Swarm secrets are immutable, so rotating one means a new name: bump
- * `version` and redeploy, then remove the old secret.
+ * `version` and redeploy, then remove the old secret. The mailer DSN, which an admin may change,
+ * can instead carry its own `mailerDsnRevision` (up to 8 lower-case letters or digits, e.g. derived
+ * from the stored value), so a changed DSN gets a new secret on the next deploy.
  */
-export function tenantSecretNames(slug: string, options: { version?: number; mailerDsn: boolean }): TenantSecretNames {
+export function tenantSecretNames(
+  slug: string,
+  options: { version?: number; mailerDsn: boolean; mailerDsnRevision?: string },
+): TenantSecretNames {
   const version = options.version ?? 1;
   if (!Number.isSafeInteger(version) || version < 1 || version > 9999) {
     throw new RangeError("The secret version must be an integer from 1 to 9999.");
+  }
+  const revision = options.mailerDsnRevision;
+  if (revision !== undefined && !/^[a-z0-9]{1,8}$/.test(revision)) {
+    throw new RangeError("The mailer DSN revision must be 1 to 8 lower-case letters or digits.");
   }
   const name = (what: string) => `${stackNameFor(slug)}-${what}-v${version}`;
   return {
     dbPassword: name("db-password"),
     dbRootPassword: name("db-root-password"),
     adminPassword: name("admin-password"),
-    ...(options.mailerDsn ? { mailerDsn: name("mailer-dsn") } : {}),
+    ...(options.mailerDsn ? { mailerDsn: revision ? `${stackNameFor(slug)}-mailer-dsn-${revision}` : name("mailer-dsn") } : {}),
   };
 }

@@ -74,7 +74,7 @@ export interface TenantStackAssets {
 export function tenantStackAssets(
   slug: string,
   files: StackFiles,
-  options: { mailerDsn: boolean; secretVersion?: number },
+  options: { mailerDsn: boolean; secretVersion?: number; mailerDsnRevision?: string },
 ): TenantStackAssets {
   const names = tenantConfigNames(slug, files);
   const config = (key: keyof TenantConfigNames) => ({ name: names[key], content: files[key].content });
@@ -83,6 +83,7 @@ export function tenantStackAssets(
     secrets: tenantSecretNames(slug, {
       mailerDsn: options.mailerDsn,
       ...(options.secretVersion !== undefined ? { version: options.secretVersion } : {}),
+      ...(options.mailerDsnRevision !== undefined ? { mailerDsnRevision: options.mailerDsnRevision } : {}),
     }),
   };
 }

@@ -2,6 +2,7 @@
  * Rules for what an admin types when creating or changing a tenant. The stack builder's own
  * validators decide slugs, domains and images, so the form and the stack file never disagree.
  */
+import { emailProblem } from "../auth/validation";
 import { ValidationError, type FieldError } from "../errors";
 import { longestScopedNameLength, MAX_SCOPED_NAME_LENGTH } from "../stacks/names";
 import type { PlanCatalog } from "../stacks/plans";
@@ -45,6 +46,11 @@ export function mailerDsnProblem(dsn: string): string | null {
   return null;
 }
 
+export function planProblem(plan: string, plans: PlanCatalog): string | null {
+  if (!Object.hasOwn(plans.plans, plan)) return `Plan must be one of ${Object.keys(plans.plans).join(", ")}`;
+  return null;
+}
+
 /** A slug proposal from a name: lowercase ASCII letters, digits and hyphens. */
 export function slugFromName(name: string): string {
   const base = name
@@ -82,9 +88,8 @@ export function parseCreateTenantInput(
   if (!image.ok) errors.push({ field: "mauticImage", message: `Mautic image: ${image.message}` });
 
   const plan = input.plan || options.plans.defaultPlan;
-  if (!Object.hasOwn(options.plans.plans, plan)) {
-    errors.push({ field: "plan", message: `Plan must be one of ${Object.keys(options.plans.plans).join(", ")}` });
-  }
+  const planIssue = planProblem(plan, options.plans);
+  if (planIssue) errors.push({ field: "plan", message: planIssue });
 
   const mailerDsn = input.mailerDsn ? input.mailerDsn.trim() : null;
   if (mailerDsn) {
@@ -93,6 +98,10 @@ export function parseCreateTenantInput(
   }
 
   if (!input.ownerId && !input.ownerEmail) errors.push({ field: "ownerId", message: "Choose the owner (a client account) or give an e-mail" });
+  else if (!input.ownerId && input.ownerEmail) {
+    const issue = emailProblem(input.ownerEmail);
+    if (issue) errors.push({ field: "ownerEmail", message: `Owner e-mail ${issue}` });
+  }
 
   if (errors.length > 0) throw new ValidationError(errors);
   return {
@@ -103,4 +112,45 @@ export function parseCreateTenantInput(
     plan,
     mailerDsn: mailerDsn || null,
   };
+}
+
+/** What an admin may change on an existing tenant; an absent field stays as it is. */
+export interface UpdateTenantInput {
+  /** Absent or null: unchanged. */
+  name?: string | null;
+  /** Absent or null: unchanged. */
+  plan?: string | null;
+  /** Absent: unchanged; null or an empty string: removed. */
+  mailerDsn?: string | null;
+}
+
+/** The validated change: only the fields to change are present (`mailerDsn: null` removes it). */
+export interface ParsedTenantUpdate {
+  name?: string;
+  plan?: string;
+  mailerDsn?: string | null;
+}
+
+/** Validates a change with the same rules as creation; throws one ValidationError naming every bad field. */
+export function parseUpdateTenantInput(input: UpdateTenantInput, options: { plans: PlanCatalog }): ParsedTenantUpdate {
+  const errors: FieldError[] = [];
+  const out: ParsedTenantUpdate = {};
+  if (input.name !== undefined && input.name !== null) {
+    const issue = nameProblem(input.name);
+    if (issue) errors.push({ field: "name", message: issue });
+    else out.name = input.name.trim();
+  }
+  if (input.plan !== undefined && input.plan !== null) {
+    const issue = planProblem(input.plan, options.plans);
+    if (issue) errors.push({ field: "plan", message: issue });
+    else out.plan = input.plan;
+  }
+  if (input.mailerDsn !== undefined) {
+    const dsn = input.mailerDsn === null ? "" : input.mailerDsn.trim();
+    const issue = dsn === "" ? null : mailerDsnProblem(dsn);
+    if (issue) errors.push({ field: "mailerDsn", message: issue });
+    else out.mailerDsn = dsn === "" ? null : dsn;
+  }
+  if (errors.length > 0) throw new ValidationError(errors);
+  return out;
 }

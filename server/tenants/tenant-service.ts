@@ -7,14 +7,17 @@ import { randomUUID } from "node:crypto";
 import type { Config } from "../config/env";
 import { generatePassword } from "../crypto";
 import type { PrismaClient } from "../db/client";
-import { ConflictError, NotFoundError, ValidationError } from "../errors";
-import type { Actor, TenantEventLog, Tx } from "../events/tenant-events";
+import { ConflictError, NotFoundError, TooManyAttemptsError, ValidationError } from "../errors";
+import type { Actor, Emit, TenantEventLog, Tx } from "../events/tenant-events";
 import type { EventBus } from "../events/event-bus";
 import type { JobType, TenantStatus } from "../generated/prisma/enums";
-import { Prisma } from "../generated/prisma/client";
+import { Prisma, type Tenant } from "../generated/prisma/client";
+import type { IssuedPasswordLink } from "../auth/password-links";
+import type { UserService } from "../auth/users";
+import { RateLimiter } from "../auth/throttle";
 import { normalizeEmail } from "../auth/validation";
 import { cancelQueuedJobs, enqueueJob } from "../provisioning/job-queue";
-import { parseCreateTenantInput, slugFromName, type CreateTenantInput } from "./tenant-input";
+import { parseCreateTenantInput, parseUpdateTenantInput, slugFromName, type CreateTenantInput, type UpdateTenantInput } from "./tenant-input";
 import { TenantSecretBox } from "./tenant-secrets";
 
 export const MAUTIC_ADMIN_USER = "admin";
@@ -29,8 +32,35 @@ const OPERATIONS: Record<Operation, { from: TenantStatus[]; job: JobType | "last
   redeploy: { from: ["ACTIVE", "ERROR"], job: "REDEPLOY", verb: "redeployed" },
 };
 
+/** Credential reveals allowed per account and hour. */
+export const CREDENTIAL_REVEALS_PER_HOUR = 30;
+
+/** A tenant's credentials as revealed to one caller; the database set and DSN are null for a CLIENT. */
+export interface TenantCredentials {
+  tenantId: string;
+  /** Where the Mautic admin signs in. */
+  loginUrl: string;
+  adminUser: string;
+  adminPassword: string;
+  /** True when the database set and mailer DSN were included (ADMIN). */
+  full: boolean;
+  database: string | null;
+  databaseUser: string | null;
+  databasePassword: string | null;
+  databaseRootPassword: string | null;
+  mailerDsn: string | null;
+}
+
+/** The fields of a tenant an update changed, and whether a redeploy was queued for them. */
+export interface TenantUpdateResult {
+  tenant: Tenant;
+  changed: ("name" | "plan" | "mailerDsn")[];
+  redeployQueued: boolean;
+}
+
 export class TenantService {
   readonly secrets: TenantSecretBox;
+  private readonly reveals = new RateLimiter({ windowMs: 3_600_000, limit: CREDENTIAL_REVEALS_PER_HOUR });
 
   constructor(
     private readonly prisma: PrismaClient,
@@ -39,28 +69,48 @@ export class TenantService {
     private readonly bus: EventBus,
     /** Called after a job was queued (wakes the worker). */
     private readonly onJobQueued: () => void,
+    /** Creates the owner's account when `ownerEmail` names nobody yet. */
+    private readonly users: UserService,
   ) {
     this.secrets = new TenantSecretBox(config.appSecret);
   }
 
-  /** Creates a tenant (PENDING) with its generated secrets and its provision job, atomically. */
-  async create(input: CreateTenantInput, actor: Actor) {
+  /**
+   * Creates a tenant (PENDING) with its generated secrets and its provision job, atomically.
+   * The owner is a CLIENT account, by id or e-mail; an e-mail that names nobody yet creates
+   * that CLIENT (without a password) and its INVITE link in the same transaction, returned as
+   * `ownerInvite`: if the tenant cannot be created, neither is the account.
+   */
+  async create(input: CreateTenantInput, actor: Actor, options: { createdById?: string | null } = {}) {
     const parsed = parseCreateTenantInput(input, {
       allowedImages: this.config.stacks.mauticImages,
       plans: this.config.stacks.plans,
     });
-    const owner = await this.findOwner(input);
     const id = randomUUID();
     const seal = (name: Parameters<TenantSecretBox["seal"]>[1], value: string) => this.secrets.seal(id, name, value);
+    const createdById = options.createdById !== undefined ? options.createdById : actor.type === "USER" ? actor.id : null;
 
     try {
-      const tenant = await this.events.transaction(async (tx, emit) => {
+      const { tenant, ownerInvite } = await this.events.transaction(async (tx, emit) => {
+        const existingOwner = await this.findOwner(tx, input);
         if (await tx.tenant.findUnique({ where: { domain: parsed.domain }, select: { id: true } })) {
           throw new ConflictError(`The domain ${parsed.domain} already belongs to a tenant.`, "domain");
         }
         const slug = parsed.slug ?? (await this.freeSlug(tx, slugFromName(parsed.name)));
         if (parsed.slug && (await tx.tenant.findUnique({ where: { slug }, select: { id: true } }))) {
           throw new ConflictError(`The slug ${slug} is already taken.`, "slug");
+        }
+        let owner: { id: string; email: string } | null = existingOwner;
+        let ownerInvite: IssuedPasswordLink | null = null;
+        if (!owner) {
+          const account = await this.users
+            .create({ email: input.ownerEmail ?? "", role: "CLIENT" }, { createdById, tx })
+            .catch((error: unknown) => {
+              // Another request created this account a moment ago: name this input's field.
+              throw error instanceof ConflictError ? new ConflictError(error.message, "ownerEmail") : error;
+            });
+          owner = account;
+          ownerInvite = account.setPasswordLink;
         }
         const created = await tx.tenant.create({
           data: {
@@ -84,15 +134,15 @@ export class TenantService {
         await emit({
           tenantId: id,
           type: "tenant.created",
-          message: `Tenant ${created.name} (${created.domain}) created for ${owner.email}; provisioning is queued.`,
-          data: { slug, domain: created.domain, plan: created.plan, mauticImage: created.mauticImage, ownerId: owner.id },
+          message: `Tenant ${created.name} (${created.domain}) created for ${owner.email}${ownerInvite ? " (a new CLIENT account, invited to choose a password)" : ""}; provisioning is queued.`,
+          data: { slug, domain: created.domain, plan: created.plan, mauticImage: created.mauticImage, ownerId: owner.id, ownerCreated: ownerInvite !== null },
           actor,
         });
-        return created;
+        return { tenant: created, owner, ownerInvite };
       });
       this.changed(tenant.id, tenant.status, tenant.phase);
       this.onJobQueued();
-      return tenant;
+      return { ...tenant, ownerInvite };
     } catch (error) {
       // Two creations racing for one domain or slug: the unique index decides.
       if (error instanceof Prisma.PrismaClientKnownRequestError && error.code === "P2002") {
@@ -118,6 +168,117 @@ export class TenantService {
 
   async redeploy(id: string, actor: Actor) {
     return this.operate("redeploy", id, actor);
+  }
+
+  /**
+   * Changes a tenant's name, plan or mailer DSN (validated like creation; nothing changes when a
+   * field is invalid). A plan or DSN change on an ACTIVE tenant queues a redeploy in the same
+   * transaction; on any other status it applies at the next deploy. The DSN is stored encrypted
+   * and never appears in the event.
+   */
+  async update(id: string, input: UpdateTenantInput, actor: Actor): Promise<TenantUpdateResult> {
+    const parsed = parseUpdateTenantInput(input, { plans: this.config.stacks.plans });
+    const result = await this.events.transaction(async (tx, emit): Promise<TenantUpdateResult> => {
+      const current = await this.require(tx, id);
+      if (current.status === "DELETING" || current.status === "DELETED") {
+        throw new ConflictError(`A ${current.status.toLowerCase()} tenant cannot be changed.`);
+      }
+      const currentDsn = current.mailerDsnEnc ? this.secrets.open(id, "mailerDsn", current.mailerDsnEnc) : null;
+      const data: Prisma.TenantUpdateInput = {};
+      const changed: TenantUpdateResult["changed"] = [];
+      const details: Record<string, unknown> = {};
+      const said: string[] = [];
+      if (parsed.name !== undefined && parsed.name !== current.name) {
+        data.name = parsed.name;
+        changed.push("name");
+        details.name = { from: current.name, to: parsed.name };
+        said.push(`name “${current.name}” → “${parsed.name}”`);
+      }
+      if (parsed.plan !== undefined && parsed.plan !== current.plan) {
+        data.plan = parsed.plan;
+        changed.push("plan");
+        details.plan = { from: current.plan, to: parsed.plan };
+        said.push(`plan ${current.plan} → ${parsed.plan}`);
+      }
+      if (parsed.mailerDsn !== undefined && parsed.mailerDsn !== currentDsn) {
+        data.mailerDsnEnc = parsed.mailerDsn === null ? null : this.secrets.seal(id, "mailerDsn", parsed.mailerDsn);
+        changed.push("mailerDsn");
+        const how = parsed.mailerDsn === null ? "removed" : currentDsn === null ? "set" : "replaced";
+        details.mailerDsn = how;
+        said.push(`mailer DSN ${how}`);
+      }
+      if (changed.length === 0) return { tenant: current, changed, redeployQueued: false };
+
+      const deployed = changed.some((field) => field !== "name");
+      if (deployed) {
+        // The stack is built from these at the next deploy; a job in flight would mix old and new.
+        const open = await tx.job.findFirst({ where: { tenantId: id, status: { in: ["QUEUED", "RUNNING"] } }, select: { type: true } });
+        if (open) {
+          throw new ConflictError(`This tenant is busy: a ${open.type.toLowerCase()} job is in progress. Change the plan or mailer DSN once it has finished.`);
+        }
+      }
+      const tenant = await tx.tenant.update({ where: { id }, data });
+      const redeploy = deployed && current.status === "ACTIVE";
+      const applies = !deployed
+        ? ""
+        : redeploy
+          ? " A redeploy is queued to apply it."
+          : ` It applies at the next deploy (the tenant is ${current.status}; redeploy it${current.status === "ERROR" ? " or retry provisioning" : ""} once it is running).`;
+      await emit({
+        tenantId: id,
+        type: "tenant.updated",
+        message: `Tenant updated: ${said.join(", ")}.${applies}`,
+        data: { changed, ...details, redeployQueued: redeploy },
+        actor,
+      });
+      if (redeploy) await this.queueOperation(tx, emit, "redeploy", current, actor);
+      return { tenant, changed, redeployQueued: redeploy };
+    });
+    if (result.redeployQueued) this.onJobQueued();
+    if (result.changed.length > 0) this.changed(result.tenant.id, result.tenant.status, result.tenant.phase);
+    return result;
+  }
+
+  /**
+   * Counts one credential reveal for `key` (the acting account); TooManyAttemptsError past
+   * {@link CREDENTIAL_REVEALS_PER_HOUR} an hour.
+   */
+  limitReveals(key: string): void {
+    const waitMs = this.reveals.take(key);
+    if (waitMs > 0) throw new TooManyAttemptsError(waitMs / 1000, "credential reveals");
+  }
+
+  /**
+   * Decrypts a tenant's credentials for a caller allowed to see the tenant (the caller decides):
+   * `full` adds the database set and the mailer DSN (ADMIN). Records who saw which set, never
+   * the values.
+   */
+  async revealCredentials(tenant: Tenant, options: { full: boolean; actor: Actor; who: string }): Promise<TenantCredentials> {
+    const open = (name: Parameters<TenantSecretBox["open"]>[1], sealed: string) => this.secrets.open(tenant.id, name, sealed);
+    const credentials: TenantCredentials = {
+      tenantId: tenant.id,
+      loginUrl: `https://${tenant.domain}/s/login`,
+      adminUser: tenant.mauticAdminUser,
+      adminPassword: open("mauticAdminPassword", tenant.mauticAdminPasswordEnc),
+      full: options.full,
+      database: options.full ? tenant.mysqlDatabase : null,
+      databaseUser: options.full ? tenant.mysqlUser : null,
+      databasePassword: options.full ? open("mysqlPassword", tenant.mysqlPasswordEnc) : null,
+      databaseRootPassword: options.full ? open("mysqlRootPassword", tenant.mysqlRootPasswordEnc) : null,
+      mailerDsn: options.full && tenant.mailerDsnEnc ? open("mailerDsn", tenant.mailerDsnEnc) : null,
+    };
+    const set = options.full
+      ? `the Mautic admin login and the database credentials${tenant.mailerDsnEnc ? " and the mailer DSN" : ""}`
+      : "the Mautic admin login";
+    await this.events.record({
+      tenantId: tenant.id,
+      type: "credentials.revealed",
+      level: "INFO",
+      message: `${options.who} revealed ${set}.`,
+      data: { set: options.full ? "FULL" : "LOGIN", mailerDsn: options.full && tenant.mailerDsnEnc !== null },
+      actor: options.actor,
+    });
+    return credentials;
   }
 
   /**
@@ -150,41 +311,51 @@ export class TenantService {
   }
 
   private async operate(operation: Operation, id: string, actor: Actor) {
-    const rule = OPERATIONS[operation];
     const tenant = await this.events.transaction(async (tx, emit) => {
       const current = await this.require(tx, id);
-      if (!rule.from.includes(current.status)) {
-        throw new ConflictError(`A ${current.status.toLowerCase()} tenant cannot be ${rule.verb} (allowed from ${rule.from.join(" or ")}).`);
-      }
-      const open = await tx.job.findFirst({ where: { tenantId: id, status: { in: ["QUEUED", "RUNNING"] } }, select: { type: true } });
-      if (open) throw new ConflictError(`This tenant is busy: a ${open.type.toLowerCase()} job is in progress.`);
-
-      let type: JobType;
-      let payload: Record<string, unknown> = {};
-      if (rule.job === "last-failed") {
-        const failed = await tx.job.findFirst({ where: { tenantId: id, status: "FAILED" }, orderBy: { createdAt: "desc" } });
-        type = failed?.type ?? "PROVISION";
-        // Resume where it stopped: the payload carries the phase reached.
-        payload = failed ? { ...(JSON.parse(failed.payload) as Record<string, unknown>), retried: true } : {};
-      } else {
-        type = rule.job;
-      }
-      await enqueueJob(tx, { type, tenantId: id, payload, actor });
-      // A retried tenant leaves ERROR at once, so nobody sees a stale failure while it waits its turn.
-      const status = operation === "retry" ? (type === "DELETE" ? "DELETING" : "PENDING") : current.status;
-      if (status !== current.status) await tx.tenant.update({ where: { id }, data: { status, statusReason: null } });
-      await emit({
-        tenantId: id,
-        type: `tenant.${operation}_requested`,
-        message: `${operation[0]!.toUpperCase()}${operation.slice(1)} requested${rule.job === "last-failed" ? ` (${type.toLowerCase()}${current.phase ? `, from ${current.phase}` : ""})` : ""}.`,
-        data: { job: type, previousStatus: current.status },
-        actor,
-      });
+      const { status } = await this.queueOperation(tx, emit, operation, current, actor);
       return { ...current, status };
     });
     if (tenant.status !== "ERROR") this.changed(tenant.id, tenant.status, tenant.phase);
     this.onJobQueued();
     return tenant;
+  }
+
+  /**
+   * Inside the caller's transaction: checks the operation is allowed from the tenant's status and
+   * that nothing else runs for it, queues its job, moves the status and records the request.
+   */
+  private async queueOperation(tx: Tx, emit: Emit, operation: Operation, current: Tenant, actor: Actor): Promise<{ type: JobType; status: TenantStatus }> {
+    const rule = OPERATIONS[operation];
+    const id = current.id;
+    if (!rule.from.includes(current.status)) {
+      throw new ConflictError(`A ${current.status.toLowerCase()} tenant cannot be ${rule.verb} (allowed from ${rule.from.join(" or ")}).`);
+    }
+    const open = await tx.job.findFirst({ where: { tenantId: id, status: { in: ["QUEUED", "RUNNING"] } }, select: { type: true } });
+    if (open) throw new ConflictError(`This tenant is busy: a ${open.type.toLowerCase()} job is in progress.`);
+
+    let type: JobType;
+    let payload: Record<string, unknown> = {};
+    if (rule.job === "last-failed") {
+      const failed = await tx.job.findFirst({ where: { tenantId: id, status: "FAILED" }, orderBy: { createdAt: "desc" } });
+      type = failed?.type ?? "PROVISION";
+      // Resume where it stopped: the payload carries the phase reached.
+      payload = failed ? { ...(JSON.parse(failed.payload) as Record<string, unknown>), retried: true } : {};
+    } else {
+      type = rule.job;
+    }
+    await enqueueJob(tx, { type, tenantId: id, payload, actor });
+    // A retried tenant leaves ERROR at once, so nobody sees a stale failure while it waits its turn.
+    const status: TenantStatus = operation === "retry" ? (type === "DELETE" ? "DELETING" : "PENDING") : current.status;
+    if (status !== current.status) await tx.tenant.update({ where: { id }, data: { status, statusReason: null } });
+    await emit({
+      tenantId: id,
+      type: `tenant.${operation}_requested`,
+      message: `${operation[0]!.toUpperCase()}${operation.slice(1)} requested${rule.job === "last-failed" ? ` (${type.toLowerCase()}${current.phase ? `, from ${current.phase}` : ""})` : ""}.`,
+      data: { job: type, previousStatus: current.status },
+      actor,
+    });
+    return { type, status };
   }
 
   private async require(tx: Tx, id: string) {
@@ -193,15 +364,20 @@ export class TenantService {
     return tenant;
   }
 
-  private async findOwner(input: CreateTenantInput) {
+  /**
+   * The owner's existing account: by id (which must exist), else by e-mail (null when nobody has
+   * it yet: the caller creates the account). Tenants belong to CLIENT accounts: an ADMIN is refused.
+   */
+  private async findOwner(tx: Tx, input: CreateTenantInput): Promise<{ id: string; email: string } | null> {
+    const field = input.ownerId ? "ownerId" : "ownerEmail";
     const owner = input.ownerId
-      ? await this.prisma.user.findUnique({ where: { id: input.ownerId }, select: { id: true, email: true, role: true } })
-      : await this.prisma.user.findUnique({ where: { email: normalizeEmail(input.ownerEmail ?? "") }, select: { id: true, email: true, role: true } });
-    if (!owner) {
-      const field = input.ownerId ? "ownerId" : "ownerEmail";
-      throw new ValidationError([{ field, message: "No account with this id or e-mail exists" }]);
+      ? await tx.user.findUnique({ where: { id: input.ownerId }, select: { id: true, email: true, role: true } })
+      : await tx.user.findUnique({ where: { email: normalizeEmail(input.ownerEmail ?? "") }, select: { id: true, email: true, role: true } });
+    if (!owner && input.ownerId) throw new ValidationError([{ field, message: "No account with this id exists" }]);
+    if (owner?.role === "ADMIN") {
+      throw new ValidationError([{ field, message: `${owner.email} is an ADMIN account; tenants belong to CLIENT accounts` }]);
     }
-    return owner;
+    return owner ? { id: owner.id, email: owner.email } : null;
   }
 
   /** `base`, or `base-2`, `base-3`… whichever is free. */

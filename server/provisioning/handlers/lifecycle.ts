@@ -11,7 +11,7 @@ import { classify, messageOf } from "../failures";
 import { serviceHealth } from "../health";
 import { tenantStackSpec } from "../tenant-stack";
 import { PermanentJobError, type JobContext, type JobHandler, type JobOutcome } from "../worker";
-import { actorOf, loadTenant, setStatus } from "./shared";
+import { actorOf, ensureTenantObjects, loadTenant, setStatus } from "./shared";
 
 function failureRecorder(deps: ProvisioningDeps, what: string): Pick<JobHandler, "onFailure" | "onRetry"> {
   return {
@@ -85,6 +85,8 @@ function restartHandler(deps: ProvisioningDeps, kind: "resume" | "redeploy"): Jo
             const network = deps.config.traefik.trustedProxies ? null : await deps.portainer.getNetwork(deps.config.traefik.networkName);
             const trustedProxies = deps.config.traefik.trustedProxies ?? network?.subnets ?? [];
             const spec = tenantStackSpec(tenant, { config: deps.config, ownerEmail: owner.email, trustedProxies, exposure: tenant.routingEnabled ? "live" : "install" });
+            // A changed mailer DSN (or a new release's scripts) names configs and secrets that do not exist yet.
+            await ensureTenantObjects(deps, tenant, spec.assets);
             await deps.portainer.updateStack(stack.id, { stackFileContent: spec.yaml, prune: true, pullImage: true });
           }
         });

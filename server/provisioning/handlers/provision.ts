@@ -13,9 +13,10 @@ import type { Tx } from "../../events/tenant-events";
 import type { ProvisioningDeps } from "../deps";
 import { classify, messageOf } from "../failures";
 import { serviceHealth, tenantHealth } from "../health";
-import { tenantObjectLabels, tenantSecretValues, tenantStackSpec } from "../tenant-stack";
+import { endpointDownProblem, notSwarmManagerProblem, preflightMessage, traefikNetworkProblem, versionProblem } from "../preflight";
+import { tenantStackSpec } from "../tenant-stack";
 import { PermanentJobError, type JobContext, type JobHandler, type JobOutcome } from "../worker";
-import { actorOf, loadTenant, setStatus } from "./shared";
+import { actorOf, ensureTenantObjects, loadTenant, setStatus } from "./shared";
 
 export const PHASES: readonly TenantPhase[] = ["PREFLIGHT", "PLACEMENT", "PREPARING", "DEPLOYING", "DATABASE", "INSTALLING", "ROUTING", "VERIFYING"];
 
@@ -40,27 +41,18 @@ export function provisionHandler(deps: ProvisioningDeps): JobHandler {
   const phases: Record<TenantPhase, Phase> = {
     async PREFLIGHT(tenant, payload) {
       const status = await portainer.getSystemStatus();
-      if (!status.supported) {
-        throw new PermanentJobError(`Portainer ${status.version} is too old: the panel needs Portainer 2.20 or newer (Swarm jobs need its docker CLI ≥ 23). Upgrade Portainer, then retry.`);
-      }
+      const old = versionProblem(status);
+      if (old) throw new PermanentJobError(preflightMessage(old));
       const endpoint = await portainer.getEndpoint();
-      if (!endpoint.up) return { done: false, waitingFor: `Portainer reports environment ${endpoint.id} (${endpoint.name}) as down` };
-      if (endpoint.swarmManager === false) {
-        throw new PermanentJobError(`Portainer environment ${endpoint.id} (${endpoint.name}) is not a Swarm manager: check PORTAINER_ENDPOINT_ID.`);
-      }
+      const down = endpointDownProblem(endpoint);
+      if (down) return { done: false, waitingFor: down.message };
+      if (endpoint.swarmManager === false) throw new PermanentJobError(preflightMessage(notSwarmManagerProblem(endpoint)));
       const swarm = await portainer.getSwarm();
       const name = config.traefik.networkName;
       const network = await portainer.getNetwork(name);
-      if (!network) {
-        throw new PermanentJobError(`The Traefik network "${name}" does not exist on the Swarm. Create it (docker network create --driver overlay --attachable ${name}) or set TRAEFIK_NETWORK_NAME, then retry.`);
-      }
-      if (!network.swarmOverlay) {
-        throw new PermanentJobError(`The Traefik network "${name}" is not an overlay network of swarm scope (driver ${network.driver}, scope ${network.scope}); tenant stacks cannot join it.`);
-      }
-      const trustedProxies = config.traefik.trustedProxies ?? network.subnets;
-      if (trustedProxies.length === 0) {
-        throw new PermanentJobError(`The Traefik network "${name}" reports no subnet; set TRAEFIK_TRUSTED_PROXIES to the addresses Traefik connects from.`);
-      }
+      const unusable = traefikNetworkProblem(name, network, config.traefik.trustedProxies !== null);
+      if (unusable) throw new PermanentJobError(preflightMessage(unusable));
+      const trustedProxies = config.traefik.trustedProxies ?? network?.subnets ?? [];
       payload.trustedProxies = trustedProxies;
       await prisma.tenant.update({ where: { id: tenant.id }, data: { endpointId: endpoint.id, swarmId: swarm.id } });
       return {
@@ -104,25 +96,7 @@ export function provisionHandler(deps: ProvisioningDeps): JobHandler {
 
     async PREPARING(tenant, payload) {
       const spec = await specFor(tenant, payload, "install");
-      const labels = tenantObjectLabels(tenant.id);
-      const configs = Object.values(spec.assets.configs);
-      const secrets = tenantSecretValues(tenant, deps.secrets, spec.assets);
-      // One list call per kind tells what exists already (not one lookup per object).
-      const [existingConfigs, existingSecrets] = await Promise.all([
-        portainer.listConfigs({ names: configs.map((c) => c.name) }),
-        portainer.listSecrets({ names: secrets.map((s) => s.name) }),
-      ]);
-      const exists = new Set([...existingConfigs, ...existingSecrets].map((o) => o.name));
-      let created = 0;
-      for (const config of configs.filter((c) => !exists.has(c.name))) {
-        await ignoreConflict(portainer.createConfig({ name: config.name, data: config.content, labels }));
-        created++;
-      }
-      for (const secret of secrets.filter((s) => !exists.has(s.name))) {
-        await ignoreConflict(portainer.createSecret({ name: secret.name, data: secret.value, labels }));
-        created++;
-      }
-      const total = Object.keys(spec.assets.configs).length + Object.keys(spec.assets.secrets).length;
+      const { created, total } = await ensureTenantObjects(deps, tenant, spec.assets);
       return { done: true, message: `Docker configs and secrets ready (${created} created, ${total - created} already there).`, data: { created, total } };
     },
 
@@ -360,13 +334,4 @@ async function reservedByNode(deps: ProvisioningDeps, exceptTenantId: string): P
     out.set(t.nodeHostname, { memory: sum.memory + r.memory, nanoCpus: sum.nanoCpus + r.nanoCpus });
   }
   return out;
-}
-
-async function ignoreConflict<T>(promise: Promise<T>): Promise<void> {
-  try {
-    await promise;
-  } catch (error) {
-    // Created meanwhile (by an earlier attempt whose answer was lost): what we wanted exists.
-    if ((error as { code?: string }).code !== "CONFLICT") throw error;
-  }
 }

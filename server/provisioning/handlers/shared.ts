@@ -4,6 +4,8 @@ import type { Actor } from "../../events/tenant-events";
 import type { PrismaClient } from "../../db/client";
 import type { ProvisioningDeps } from "../deps";
 import type { JobRow } from "../job-queue";
+import type { TenantStackAssets } from "../../stacks/stack-files";
+import { tenantObjectLabels, tenantSecretValues } from "../tenant-stack";
 import { PermanentJobError } from "../worker";
 
 export async function loadTenant(prisma: PrismaClient, id: string): Promise<Tenant> {
@@ -54,4 +56,44 @@ export async function setStatus(
   });
   deps.bus.publish("tenant:changed", { tenantId: tenant.id, status, phase: updated.phase });
   return updated;
+}
+
+/**
+ * Creates the tenant's Docker configs and secrets that do not exist yet (PREPARING, and every
+ * redeploy: a changed mailer DSN or a new panel release names new ones). One list call per kind
+ * tells what exists already.
+ */
+export async function ensureTenantObjects(
+  deps: Pick<ProvisioningDeps, "portainer" | "secrets">,
+  tenant: Tenant,
+  assets: TenantStackAssets,
+): Promise<{ created: number; total: number }> {
+  const { portainer } = deps;
+  const labels = tenantObjectLabels(tenant.id);
+  const configs = Object.values(assets.configs);
+  const secrets = tenantSecretValues(tenant, deps.secrets, assets);
+  const [existingConfigs, existingSecrets] = await Promise.all([
+    portainer.listConfigs({ names: configs.map((c) => c.name) }),
+    portainer.listSecrets({ names: secrets.map((s) => s.name) }),
+  ]);
+  const exists = new Set([...existingConfigs, ...existingSecrets].map((o) => o.name));
+  let created = 0;
+  for (const config of configs.filter((c) => !exists.has(c.name))) {
+    await ignoreConflict(portainer.createConfig({ name: config.name, data: config.content, labels }));
+    created++;
+  }
+  for (const secret of secrets.filter((s) => !exists.has(s.name))) {
+    await ignoreConflict(portainer.createSecret({ name: secret.name, data: secret.value, labels }));
+    created++;
+  }
+  return { created, total: configs.length + secrets.length };
+}
+
+async function ignoreConflict<T>(promise: Promise<T>): Promise<void> {
+  try {
+    await promise;
+  } catch (error) {
+    // Created meanwhile (by an earlier attempt whose answer was lost): what we wanted exists.
+    if ((error as { code?: string }).code !== "CONFLICT") throw error;
+  }
 }

@@ -19,14 +19,24 @@ import { builder } from "./builder";
 
 export const ErrorCode = builder.enumType("ErrorCode", {
   description: "Stable, machine-readable error codes.",
-  values: APP_ERROR_CODES,
+  values: {
+    VALIDATION_FAILED: { description: "The input broke a rule; see `fieldErrors`." },
+    INVALID_CREDENTIALS: { description: "Wrong e-mail address or password." },
+    TOO_MANY_ATTEMPTS: { description: "Too many tries; wait `retryAfterSeconds`." },
+    NOT_AUTHENTICATED: { description: "Sign in (or send a valid API token) first." },
+    FORBIDDEN: { description: "Signed in, but not allowed to do this." },
+    NOT_FOUND: { description: "It does not exist, or is not yours to see." },
+    CONFLICT: { description: "It conflicts with existing data or the current state." },
+    UNAVAILABLE: { description: "Something the panel depends on (e.g. Portainer) did not answer; try again later." },
+    INTERNAL: { description: "An unexpected error; it was logged with the request id." },
+  } satisfies Record<(typeof APP_ERROR_CODES)[number], { description: string }>,
 });
 
 export const ErrorInterface = builder.interfaceRef<AppError>("Error").implement({
   description: "Something the caller can act on went wrong. `message` is written for people.",
   fields: (t) => ({
-    message: t.exposeString("message"),
-    code: t.field({ type: ErrorCode, resolve: (error) => error.code }),
+    message: t.exposeString("message", { description: "What went wrong and what to do, for people." }),
+    code: t.field({ type: ErrorCode, description: "What went wrong, for programs.", resolve: (error) => error.code }),
   }),
 });
 
@@ -34,7 +44,7 @@ const FieldErrorRef = builder.objectRef<FieldError>("FieldError").implement({
   description: "One problem with one input field.",
   fields: (t) => ({
     field: t.exposeString("field", { description: "The input's name, e.g. `email`." }),
-    message: t.exposeString("message"),
+    message: t.exposeString("message", { description: "What is wrong with it." }),
   }),
 });
 
@@ -44,7 +54,7 @@ builder.objectType(ValidationError, {
   interfaces: [ErrorInterface],
   isTypeOf: (value) => value instanceof ValidationError,
   fields: (t) => ({
-    fieldErrors: t.field({ type: [FieldErrorRef], resolve: (error) => error.fieldErrors }),
+    fieldErrors: t.field({ type: [FieldErrorRef], description: "Every broken rule, one per field (a field may appear more than once).", resolve: (error) => error.fieldErrors }),
   }),
 });
 
@@ -61,7 +71,7 @@ builder.objectType(TooManyAttemptsError, {
   interfaces: [ErrorInterface],
   isTypeOf: (value) => value instanceof TooManyAttemptsError,
   fields: (t) => ({
-    retryAfterSeconds: t.exposeInt("retryAfterSeconds"),
+    retryAfterSeconds: t.exposeInt("retryAfterSeconds", { description: "Seconds to wait before trying again." }),
   }),
 });
 
@@ -71,7 +81,7 @@ builder.objectType(ConflictError, {
   interfaces: [ErrorInterface],
   isTypeOf: (value) => value instanceof ConflictError,
   fields: (t) => ({
-    field: t.exposeString("field", { nullable: true }),
+    field: t.exposeString("field", { nullable: true, description: "The input field that conflicts (e.g. `domain`), when there is one." }),
   }),
 });
 

@@ -2,6 +2,7 @@ import { NotFoundError, TooManyAttemptsError, ValidationError } from "../../serv
 import { ownedUnlessAdmin } from "../../server/auth/api-tokens";
 import { auditTarget } from "../audit";
 import { builder } from "../builder";
+import { resultDescriptions } from "../result-descriptions";
 import { RoleEnum } from "./role";
 import { UserRef } from "./user";
 
@@ -46,25 +47,29 @@ const CreateApiTokenPayload = builder
   });
 
 builder.queryField("apiTokens", (t) =>
-  t.withAuth({ loggedIn: true }).prismaConnection({
-    type: ApiTokenRef,
-    cursor: "id",
-    description: "API tokens, newest first: your own; every account's for an ADMIN.",
-    args: {
-      includeRevoked: t.arg.boolean({ required: false, description: "Also list revoked tokens (default: false)." }),
-      userId: t.arg.id({ required: false, description: "Only this account's tokens (ADMIN)." }),
+  t.withAuth({ loggedIn: true }).prismaConnection(
+    {
+      type: ApiTokenRef,
+      cursor: "id",
+      description: "API tokens, newest first: your own; every account's for an ADMIN.",
+      args: {
+        includeRevoked: t.arg.boolean({ required: false, description: "Also list revoked tokens (default: false)." }),
+        userId: t.arg.id({ required: false, description: "Only this account's tokens (ADMIN)." }),
+      },
+      resolve: (query, _root, args, context) =>
+        context.services.prisma.apiToken.findMany({
+          ...query,
+          where: {
+            ...(args.userId ? { userId: String(args.userId) } : {}),
+            ...ownedUnlessAdmin(context.principal),
+            ...(args.includeRevoked ? {} : { revokedAt: null }),
+          },
+          orderBy: [{ createdAt: "desc" }, { id: "desc" }],
+        }),
     },
-    resolve: (query, _root, args, context) =>
-      context.services.prisma.apiToken.findMany({
-        ...query,
-        where: {
-          ...(args.userId ? { userId: String(args.userId) } : {}),
-          ...ownedUnlessAdmin(context.principal),
-          ...(args.includeRevoked ? {} : { revokedAt: null }),
-        },
-        orderBy: [{ createdAt: "desc" }, { id: "desc" }],
-      }),
-  }),
+    { description: "A page of API tokens." },
+    { description: "One API token, with the cursor to page after it." },
+  ),
 );
 
 builder.mutationField("createApiToken", (t) =>
@@ -72,7 +77,7 @@ builder.mutationField("createApiToken", (t) =>
     type: CreateApiTokenPayload,
     description:
       "Creates an API token acting as you, optionally narrowed: an ADMIN may create ADMIN tokens, or CLIENT tokens limited to `tenantIds` (e.g. for a billing system); a CLIENT's tokens may be limited to some of their tenants. At most 20 per hour per account.",
-    errors: { types: [ValidationError, TooManyAttemptsError] },
+    errors: { types: [ValidationError, TooManyAttemptsError], ...resultDescriptions("createApiToken", "The token (shown once) and its record.") },
     extensions: auditTarget((_args, data) => ({ type: "ApiToken", id: (data as { apiToken?: { id: string } } | null)?.apiToken?.id ?? null })),
     args: {
       name: t.arg.string({ required: true, description: "What the token is for (1–100 characters)." }),
@@ -94,7 +99,7 @@ builder.mutationField("revokeApiToken", (t) =>
   t.withAuth({ loggedIn: true }).prismaField({
     type: ApiTokenRef,
     description: "Revokes a token at once (your own; any for an ADMIN). Revoking twice is harmless.",
-    errors: { types: [NotFoundError] },
+    errors: { types: [NotFoundError], ...resultDescriptions("revokeApiToken", "The revoked token.") },
     args: { id: t.arg.id({ required: true, description: "The token's id." }) },
     resolve: async (query, _root, args, context) => {
       const token = await context.services.apiTokens.revoke(context.principal, String(args.id));

@@ -22,26 +22,30 @@ export const AuditEntryRef = builder.prismaObject("AuditEntry", {
 });
 
 builder.queryField("auditLog", (t) =>
-  t.withAuth({ admin: true }).prismaConnection({
-    type: AuditEntryRef,
-    cursor: "id",
-    description: "The audit log, newest first. ADMIN only.",
-    args: {
-      actorId: t.arg.id({ required: false, description: "Only what this account did (by session or token)." }),
-      tenantId: t.arg.id({ required: false, description: "Only what concerned this tenant." }),
-      action: t.arg.string({ required: false, description: "Only this mutation, e.g. `deleteTenant`." }),
-      failedOnly: t.arg.boolean({ required: false, description: "Only refused or failed calls." }),
+  t.withAuth({ admin: true }).prismaConnection(
+    {
+      type: AuditEntryRef,
+      cursor: "id",
+      description: "The audit log, newest first. ADMIN only.",
+      args: {
+        actorId: t.arg.id({ required: false, description: "Only what this account did (by session or token)." }),
+        tenantId: t.arg.id({ required: false, description: "Only what concerned this tenant." }),
+        action: t.arg.string({ required: false, description: "Only this mutation, e.g. `deleteTenant`." }),
+        failedOnly: t.arg.boolean({ required: false, description: "Only refused or failed calls." }),
+      },
+      resolve: (query, _root, args, context) =>
+        context.services.prisma.auditEntry.findMany({
+          ...query,
+          where: {
+            ...(args.actorId ? { actorId: String(args.actorId) } : {}),
+            ...(args.tenantId ? { tenantId: String(args.tenantId) } : {}),
+            ...(args.action ? { action: args.action } : {}),
+            ...(args.failedOnly ? { result: { not: "OK" } } : {}),
+          },
+          orderBy: { id: "desc" },
+        }),
     },
-    resolve: (query, _root, args, context) =>
-      context.services.prisma.auditEntry.findMany({
-        ...query,
-        where: {
-          ...(args.actorId ? { actorId: String(args.actorId) } : {}),
-          ...(args.tenantId ? { tenantId: String(args.tenantId) } : {}),
-          ...(args.action ? { action: args.action } : {}),
-          ...(args.failedOnly ? { result: { not: "OK" } } : {}),
-        },
-        orderBy: { id: "desc" },
-      }),
-  }),
+    { description: "A page of the audit log." },
+    { description: "One audit entry, with the cursor to page after it." },
+  ),
 );

@@ -1,5 +1,6 @@
 import { ForbiddenError, InvalidCredentialsError, TooManyAttemptsError, ValidationError } from "../../server/errors";
 import { builder } from "../builder";
+import { resultDescriptions } from "../result-descriptions";
 import { UserRef } from "./user";
 
 builder.mutationField("login", (t) =>
@@ -7,10 +8,10 @@ builder.mutationField("login", (t) =>
     type: UserRef,
     description:
       "Signs in with an e-mail address and password and sets the session cookie. Any current session is ended, so the session id changes. Repeated failures are throttled per account and per address.",
-    errors: { types: [ValidationError, InvalidCredentialsError, TooManyAttemptsError] },
+    errors: { types: [ValidationError, InvalidCredentialsError, TooManyAttemptsError], ...resultDescriptions("login", "The signed-in account.") },
     args: {
-      email: t.arg.string({ required: true }),
-      password: t.arg.string({ required: true }),
+      email: t.arg.string({ required: true, description: "The account's e-mail address (any letter case)." }),
+      password: t.arg.string({ required: true, description: "The account's password." }),
     },
     resolve: async (query, _root, args, context) => {
       if (context.transport === "ws") {

@@ -8,9 +8,9 @@ const mib = (plan: Plan, kind: "limits" | "reservations") =>
 export const PlanRef = builder.objectRef<Plan & { isDefault: boolean }>("Plan").implement({
   description: "A resource preset for tenants (built in, or from PLANS_FILE).",
   fields: (t) => ({
-    name: t.exposeString("name"),
-    label: t.exposeString("label"),
-    isDefault: t.exposeBoolean("isDefault"),
+    name: t.exposeString("name", { description: "The plan's key, passed as `plan` when creating or updating a tenant." }),
+    label: t.exposeString("label", { description: "The plan's name for people." }),
+    isDefault: t.exposeBoolean("isDefault", { description: "Whether tenants created without a plan get this one." }),
     memoryLimitMiB: t.int({ description: "Memory limit of all long-running services together.", resolve: (p) => mib(p, "limits") }),
     memoryReservedMiB: t.int({ description: "Memory reserved on the tenant's node.", resolve: (p) => mib(p, "reservations") }),
   }),

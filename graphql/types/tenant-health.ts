@@ -6,7 +6,7 @@ export const TenantHealthRef = builder.objectRef<TenantHealth & { checkedAt: Dat
   description: "A tenant's health as the reconcile loop last saw it.",
   fields: (t) => ({
     overall: t.exposeString("overall", { description: "healthy, starting, degraded, down or stopped." }),
-    services: t.field({ type: [ServiceHealthRef], resolve: (h) => h.services }),
-    checkedAt: t.expose("checkedAt", { type: "DateTime", nullable: true }),
+    services: t.field({ type: [ServiceHealthRef], description: "Each service of the tenant's stack.", resolve: (h) => h.services }),
+    checkedAt: t.expose("checkedAt", { type: "DateTime", nullable: true, description: "When the reconcile loop last looked." }),
   }),
 });

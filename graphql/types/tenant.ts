@@ -2,6 +2,7 @@ import { ConflictError, NotFoundError, ValidationError } from "../../server/erro
 import type { TenantHealth } from "../../server/provisioning/health";
 import { canSeeTenant } from "../../server/auth/principal";
 import { builder } from "../builder";
+import { resultDescriptions } from "../result-descriptions";
 import { OWNER_INVITE_DESCRIPTIONS, ownerInviteOf, withOwnerInvite } from "../owner-invite";
 import { actorOf, requireVisibleTenant, visibleTenants } from "../tenant-access";
 import { TenantEventRef } from "./tenant-event";
@@ -15,62 +16,67 @@ export const TenantRef = builder.prismaObject("Tenant", {
   // A second guard behind the queries' own narrowing: a tenant object resolves only for an ADMIN or its owner.
   authScopes: (tenant, context) => context.principal !== null && canSeeTenant(context.principal, tenant),
   fields: (t) => ({
-    id: t.exposeID("id"),
-    name: t.exposeString("name"),
+    id: t.exposeID("id", { description: "The tenant's id (stable; used in URLs and the REST API)." }),
+    name: t.exposeString("name", { description: "The name people know the tenant by." }),
     slug: t.exposeString("slug", { description: "DNS-safe short name; the stack is `mautic-<slug>`." }),
-    domain: t.exposeString("domain"),
+    domain: t.exposeString("domain", { description: "The host name Traefik routes to this tenant's Mautic." }),
     url: t.string({ description: "Where Mautic answers.", resolve: (tenant) => `https://${tenant.domain}` }),
-    status: t.expose("status", { type: TenantStatusEnum }),
+    status: t.expose("status", { type: TenantStatusEnum, description: "Where the tenant is in its lifecycle." }),
     phase: t.expose("phase", { type: TenantPhaseEnum, nullable: true, description: "The provisioning step in progress, or the one that failed." }),
     lastError: t.exposeString("statusReason", { nullable: true, description: "Why the tenant is in ERROR, in words an admin can act on." }),
     health: t.field({
       type: TenantHealthRef,
       nullable: true,
+      description: "Each service's running and desired tasks, as the reconcile loop last saw them; null before the first look.",
       select: { health: true, healthCheckedAt: true },
       resolve: (tenant) => (tenant.health ? { ...(JSON.parse(tenant.health) as TenantHealth), checkedAt: tenant.healthCheckedAt } : null),
     }),
-    mauticImage: t.exposeString("mauticImage"),
-    plan: t.exposeString("plan"),
-    stackName: t.exposeString("stackName", { nullable: true }),
+    mauticImage: t.exposeString("mauticImage", { description: "The Mautic image the stack runs (one of `mauticImages`)." }),
+    plan: t.exposeString("plan", { description: "The plan's key (one of `plans`): its memory and CPU limits." }),
+    stackName: t.exposeString("stackName", { nullable: true, description: "The Swarm stack's name in Portainer, once deployed." }),
     node: t.exposeString("nodeHostname", { nullable: true, description: "The Swarm node the tenant is pinned to." }),
-    owner: t.relation("owner", { type: UserRef }),
-    createdAt: t.expose("createdAt", { type: "DateTime" }),
-    updatedAt: t.expose("updatedAt", { type: "DateTime" }),
+    owner: t.relation("owner", { type: UserRef, description: "The CLIENT account the tenant belongs to." }),
+    createdAt: t.expose("createdAt", { type: "DateTime", description: "When the tenant was created." }),
+    updatedAt: t.expose("updatedAt", { type: "DateTime", description: "When the tenant last changed." }),
   }),
 });
 
 builder.queryField("tenants", (t) =>
-  t.withAuth({ loggedIn: true }).prismaConnection({
-    type: TenantRef,
-    cursor: "id",
-    description: "Tenants, newest first: all of them for an ADMIN, their own for a CLIENT.",
-    args: {
-      status: t.arg({ type: TenantStatusEnum, required: false }),
-      search: t.arg.string({ required: false, description: "Part of the name, slug or domain." }),
-      ownerId: t.arg.id({ required: false }),
+  t.withAuth({ loggedIn: true }).prismaConnection(
+    {
+      type: TenantRef,
+      cursor: "id",
+      description: "Tenants, newest first: all of them for an ADMIN, their own for a CLIENT.",
+      args: {
+        status: t.arg({ type: TenantStatusEnum, required: false, description: "Only tenants in this status (DELETED ones are listed only when asked for)." }),
+        search: t.arg.string({ required: false, description: "Part of the name, slug or domain." }),
+        ownerId: t.arg.id({ required: false, description: "Only this CLIENT's tenants (ADMIN)." }),
+      },
+      resolve: (query, _root, args, context) => {
+        const search = args.search?.trim().slice(0, 200);
+        return context.services.prisma.tenant.findMany({
+          ...query,
+          where: {
+            ...visibleTenants(context),
+            ...(args.status ? { status: args.status } : { status: { not: "DELETED" } }),
+            ...(args.ownerId && context.user.role === "ADMIN" ? { ownerId: String(args.ownerId) } : {}),
+            ...(search ? { OR: [{ name: { contains: search } }, { slug: { contains: search } }, { domain: { contains: search } }] } : {}),
+          },
+          orderBy: [{ createdAt: "desc" }, { id: "desc" }],
+        });
+      },
     },
-    resolve: (query, _root, args, context) => {
-      const search = args.search?.trim().slice(0, 200);
-      return context.services.prisma.tenant.findMany({
-        ...query,
-        where: {
-          ...visibleTenants(context),
-          ...(args.status ? { status: args.status } : { status: { not: "DELETED" } }),
-          ...(args.ownerId && context.user.role === "ADMIN" ? { ownerId: String(args.ownerId) } : {}),
-          ...(search ? { OR: [{ name: { contains: search } }, { slug: { contains: search } }, { domain: { contains: search } }] } : {}),
-        },
-        orderBy: [{ createdAt: "desc" }, { id: "desc" }],
-      });
-    },
-  }),
+    { description: "A page of tenants." },
+    { description: "One tenant, with the cursor to page after it." },
+  ),
 );
 
 builder.queryField("tenant", (t) =>
   t.withAuth({ loggedIn: true }).prismaField({
     type: TenantRef,
     description: "One tenant by id.",
-    errors: { types: [NotFoundError] },
-    args: { id: t.arg.id({ required: true }) },
+    errors: { types: [NotFoundError], ...resultDescriptions("tenant", "The tenant.") },
+    args: { id: t.arg.id({ required: true, description: "The tenant's id." }) },
     resolve: async (query, _root, args, context) => {
       const tenant = await context.services.prisma.tenant.findFirst({ ...query, where: { id: String(args.id), ...visibleTenants(context) } });
       if (!tenant) throw new NotFoundError("The tenant");
@@ -85,11 +91,11 @@ builder.queryField("tenantEvents", (t) =>
   t.withAuth({ loggedIn: true }).field({
     type: [TenantEventRef],
     description: `A tenant's events in order, after an event id (at most ${PAGE_MAX} at a time). Page by passing the last id you got.`,
-    errors: { types: [NotFoundError] },
+    errors: { types: [NotFoundError], ...resultDescriptions("tenantEvents", "The events, oldest first.") },
     args: {
-      tenantId: t.arg.id({ required: true }),
-      afterEventId: t.arg.int({ required: false }),
-      first: t.arg.int({ required: false }),
+      tenantId: t.arg.id({ required: true, description: "The tenant." }),
+      afterEventId: t.arg.int({ required: false, description: "Only events after this id (0 or absent: from the start)." }),
+      first: t.arg.int({ required: false, description: `How many (1–${PAGE_MAX}, default 100).` }),
     },
     resolve: async (_root, args, context) => {
       await requireVisibleTenant(context, String(args.tenantId));
@@ -103,7 +109,7 @@ const CreateTenantInput = builder.inputType("CreateTenantInput", {
   description:
     "A new tenant. The owner is a CLIENT account, by id or e-mail; an e-mail nobody has yet creates that CLIENT account, with a set-password link.",
   fields: (t) => ({
-    name: t.string({ required: true }),
+    name: t.string({ required: true, description: "The name people know the tenant by (1–100 characters)." }),
     slug: t.string({ required: false, description: "Derived from the name when absent." }),
     domain: t.string({ required: true, description: "Host name Traefik will serve (IDN allowed)." }),
     ownerId: t.id({ required: false, description: "The owner: an existing CLIENT account. Wins over `ownerEmail`." }),
@@ -124,7 +130,9 @@ builder.mutationField("createTenant", (t) =>
       "Creates a tenant (PENDING) and queues its provisioning. An `ownerEmail` nobody has yet creates that CLIENT account in the same step, with a set-password link in the result. ADMIN only.",
     errors: {
       types: [ValidationError, ConflictError],
+      ...resultDescriptions("createTenant", "The new tenant (PENDING)."),
       result: {
+        description: resultDescriptions("createTenant", "").result.description + " When the owner's account was created, the set-password link to hand them is here too.",
         fields: (t) => ({
           ownerSetPasswordUrl: t.string({
             nullable: true,
@@ -140,7 +148,7 @@ builder.mutationField("createTenant", (t) =>
         }),
       },
     },
-    args: { input: t.arg({ type: CreateTenantInput, required: true }) },
+    args: { input: t.arg({ type: CreateTenantInput, required: true, description: "The new tenant." }) },
     resolve: async (query, _root, { input }, context) => {
       const tenant = await context.services.tenants.create(
         { ...input, ownerId: input.ownerId ? String(input.ownerId) : null },
@@ -164,8 +172,8 @@ for (const [name, description] of [
     t.withAuth({ admin: true }).prismaField({
       type: TenantRef,
       description: `${description} ADMIN only.`,
-      errors: { types: [NotFoundError, ConflictError] },
-      args: { id: t.arg.id({ required: true }) },
+      errors: { types: [NotFoundError, ConflictError], ...resultDescriptions(name, "The tenant, with its new status.") },
+      args: { id: t.arg.id({ required: true, description: "The tenant's id." }) },
       resolve: async (query, _root, args, context) => {
         await context.services.tenants[operation](String(args.id), actorOf(context));
         return context.services.prisma.tenant.findUniqueOrThrow({ ...query, where: { id: String(args.id) } });
@@ -178,11 +186,11 @@ builder.mutationField("deleteTenant", (t) =>
   t.withAuth({ admin: true }).prismaField({
     type: TenantRef,
     description: "Deletes a tenant. `confirm` must equal its domain. With `deleteData` its volumes (all data), secrets and configs go too. ADMIN only.",
-    errors: { types: [NotFoundError, ConflictError, ValidationError] },
+    errors: { types: [NotFoundError, ConflictError, ValidationError], ...resultDescriptions("deleteTenant", "The tenant, now DELETING.") },
     args: {
-      id: t.arg.id({ required: true }),
-      deleteData: t.arg.boolean({ required: true }),
-      confirm: t.arg.string({ required: true }),
+      id: t.arg.id({ required: true, description: "The tenant's id." }),
+      deleteData: t.arg.boolean({ required: true, description: "Also remove its volumes (all its data), secrets and configs. Cannot be undone." }),
+      confirm: t.arg.string({ required: true, description: "The tenant's domain, typed by the person deleting it." }),
     },
     resolve: async (query, _root, args, context) => {
       const tenant = await requireVisibleTenant(context, String(args.id));
@@ -199,7 +207,7 @@ builder.subscriptionField("tenantUpdated", (t) =>
   t.withAuth({ loggedIn: true }).field({
     type: TenantRef,
     description: "A tenant after each change of status, phase or health: one tenant, or every tenant the caller may see.",
-    args: { tenantId: t.arg.id({ required: false }) },
+    args: { tenantId: t.arg.id({ required: false, description: "Only this tenant; every tenant you may see when absent." }) },
     subscribe: async function* (_root, args, context) {
       const only = args.tenantId ? String(args.tenantId) : null;
       if (only) await requireVisibleTenant(context, only);

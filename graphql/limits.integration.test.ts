@@ -35,6 +35,24 @@ describe("hostile GraphQL requests", () => {
     expect(res.body.data?.__schema.types.length).toBeGreaterThan(20);
   });
 
+  it("keeps the schema to signed-in callers: introspection and GraphiQL", async () => {
+    const anonymous = await gql(t.url, getIntrospectionQuery());
+    expect(anonymous.body.errors?.[0]).toMatchObject({ extensions: { code: "NOT_AUTHENTICATED" } });
+    const hidden = await gql(t.url, `query { ...F } fragment F on Query { __type(name: "Tenant") { name } }`);
+    expect(hidden.body.errors?.[0]?.extensions?.code).toBe("NOT_AUTHENTICATED");
+    expect((await gql(t.url, "{ __typename }")).body).toEqual({ data: { __typename: "Query" } });
+    const badToken = await gql(t.url, "{ __schema { queryType { name } } }", {}, { authorization: "Bearer mtp_unknown" });
+    expect(badToken.body.errors?.[0]?.message).toBe("The API token is unknown.");
+
+    const page = (headers: Record<string, string>) => fetch(`${t.url}/graphql`, { headers: { accept: "text/html", ...headers }, redirect: "manual" });
+    const signedOut = await page({});
+    expect(signedOut.status).toBe(303);
+    expect(signedOut.headers.get("location")).toBe("/login?redirectTo=%2Fgraphql");
+    const signedIn = await page({ cookie });
+    expect(signedIn.status).toBe(200);
+    expect(await signedIn.text()).toContain("GraphiQL");
+  });
+
   it("refuses 5,000 aliases", async () => {
     const query = `{ ${Array.from({ length: 5000 }, (_, i) => `a${i}: me { id }`).join(" ")} }`;
     const res = await gql(t.url, query, {}, { cookie });

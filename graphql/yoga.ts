@@ -11,6 +11,7 @@ import { AppError } from "../server/errors";
 import type { Logger } from "../server/logger";
 import type { Services } from "../server/services";
 import { createContext, type GraphQLContext, type Transport } from "./context";
+import { useSignedInIntrospection } from "./introspection";
 import { useQueryLimits } from "./limits";
 import { schema } from "./schema";
 
@@ -44,9 +45,10 @@ export function createGraphQLServer(services: Services): GraphQLServer {
     // The bundled explorer: it loads nothing from a CDN, so it works on closed networks.
     renderGraphiQL,
     landingPage: false,
-    // One operation per request (no batching), and bounded depth, aliases and size.
+    // One operation per request (no batching), bounded depth, aliases and size; introspection
+    // for signed-in callers only.
     batching: false,
-    plugins: [useQueryLimits()],
+    plugins: [useQueryLimits(), useSignedInIntrospection()],
   });
 }
 

@@ -163,6 +163,17 @@ export async function buildApp(options: BuildAppOptions): Promise<PanelApp> {
     }
     next();
   });
+  app.get(GRAPHQL_PATH, async (req, res, next) => {
+    // GraphiQL is for signed-in people: a browser without a session is sent to sign in first.
+    if (req.accepts(["json", "html"]) !== "html" || req.query.query !== undefined) return next();
+    try {
+      const token = services.sessionCookie.read(req.headers.cookie);
+      if (token && (await services.sessions.resolve(token))) return next();
+      res.redirect(303, `/login?redirectTo=${encodeURIComponent(GRAPHQL_PATH)}`);
+    } catch (error) {
+      next(error);
+    }
+  });
   app.use(GRAPHQL_PATH, graphql as unknown as express.RequestHandler);
 
   if (options.remixBuild) {

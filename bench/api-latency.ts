@@ -13,7 +13,7 @@
  * Prints p50/p95/p99 latency, throughput and errors per run, fan-out p50/p95/max, and the panel's
  * RSS before and after. Targets (issue #6): p95 ≤ 30 ms for (1), fan-out p95 ≤ 100 ms.
  *
- *   npx tsx bench/api-latency.ts [--tenants 10000] [--events 0] [--connections 50] [--seconds 20] [--subscribers 500] [--rounds 20] [--rate 50] [--profile DIR]
+ *   npx tsx bench/api-latency.ts [--tenants 10000] [--events 0] [--connections 50] [--seconds 20] [--subscribers 500] [--rounds 20] [--rate 50] [--profile DIR] [--sql-stats]
  */
 import { spawn } from "node:child_process";
 import readline from "node:readline";
@@ -34,13 +34,15 @@ const { values } = parseArgs({
     rate: { type: "string", default: "50" },
     /** Write a V8 CPU profile of the panel process into this directory. */
     profile: { type: "string" },
+    /** Print the statements that took the most SQL time in total. */
+    "sql-stats": { type: "boolean", default: false },
   },
 });
 const now = () => performance.timeOrigin + performance.now();
 
 const profileArgs = values.profile ? ["--cpu-prof", `--cpu-prof-dir=${values.profile}`] : [];
-const panel = spawn(process.execPath, [...profileArgs, "--import", "tsx", "bench/support/seeded-panel.ts"], {
-  env: { ...process.env, TENANTS: values.tenants, EVENTS: values.events },
+const panelArgs = ["--tenants", values.tenants!, "--events", values.events!, ...(values["sql-stats"] ? ["--sql-stats"] : [])];
+const panel = spawn(process.execPath, [...profileArgs, "--import", "tsx", "bench/support/seeded-panel.ts", ...panelArgs], {
   stdio: ["pipe", "pipe", "inherit"],
 });
 const lines = readline.createInterface({ input: panel.stdout! })[Symbol.asyncIterator]();

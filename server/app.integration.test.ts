@@ -1,7 +1,7 @@
 import fs from "node:fs";
 import http from "node:http";
 import { describe, expect, it } from "vitest";
-import { ADMIN, LOGIN, seedUsers, startTestApp } from "../test/app";
+import { ADMIN, LOGIN, seedUsers, signIn, startTestApp } from "../test/app";
 
 describe("the app's HTTP lifecycle", () => {
   it("answers /healthz and /readyz, and /readyz turns 503 while draining", async () => {
@@ -66,10 +66,24 @@ describe("the app's HTTP lifecycle", () => {
     }
   });
 
+  it("keeps set-password tokens out of the request log", async () => {
+    const t = await startTestApp();
+    try {
+      await fetch(`${t.url}/set-password/link-token-that-must-not-be-logged`);
+      const lines = t.logs.filter((line) => line.includes('"request"'));
+      expect(lines.some((line) => line.includes("/set-password/[redacted]"))).toBe(true);
+      expect(t.logs.join("\n")).not.toContain("link-token-that-must-not-be-logged");
+    } finally {
+      await t.close();
+    }
+  });
+
   it("serves the API explorer from the panel itself, without a CDN", async () => {
     const t = await startTestApp();
     try {
-      const res = await fetch(`${t.url}/graphql`, { headers: { accept: "text/html" } });
+      await seedUsers(t.app);
+      const cookie = await signIn(t.url, ADMIN);
+      const res = await fetch(`${t.url}/graphql`, { headers: { accept: "text/html", cookie } });
       expect(res.status).toBe(200);
       const html = await res.text();
       expect(html).toContain("<title>Mautic tenant panel API</title>");

@@ -118,7 +118,7 @@ export async function buildApp(options: BuildAppOptions): Promise<PanelApp> {
     res.on("finish", () => {
       const ms = Number(process.hrtime.bigint() - started) / 1e6;
       // The path only: query strings may carry tokens.
-      log.info({ method: req.method, path: req.path, status: res.statusCode, ms: Math.round(ms * 10) / 10 }, "request");
+      log.info({ method: req.method, path: loggablePath(req.path), status: res.statusCode, ms: Math.round(ms * 10) / 10 }, "request");
     });
     next();
   });
@@ -275,4 +275,9 @@ export function remixBuildLoader(buildFile: string, options: { watch: boolean })
     }
     return cached.build;
   };
+}
+
+/** A request path fit for the log: one-time tokens in set-password links are cut out. */
+export function loggablePath(path: string): string {
+  return path.replace(/^\/set-password\/[^/]+/, "/set-password/[redacted]");
 }

@@ -7,8 +7,12 @@ const MESSAGES: Record<number, { title: string; text: string }> = {
   404: { title: "Page not found", text: "This page does not exist, or it was removed." },
 };
 
-/** One error page for every route: says what happened in words, and where to go next. */
-export function GeneralErrorBoundary() {
+/**
+ * One error page for every route: says what happened in words, and where to go next. Routes
+ * inside the signed-in shell pass `inShell` so the shell's navigation stays and the page has one
+ * <main> landmark.
+ */
+export function GeneralErrorBoundary({ inShell = false }: { inShell?: boolean }) {
   const error = useRouteError();
   const status = isRouteErrorResponse(error) ? error.status : 500;
   const known = MESSAGES[status];
@@ -16,14 +20,24 @@ export function GeneralErrorBoundary() {
   const text =
     known?.text ??
     "The panel could not complete this request. Try again; if it keeps happening, tell your administrator the time it happened.";
-  return (
-    <main className={styles.narrow}>
+  // A short reason the server gave for a refusal (never for a 500, which may be internal).
+  const reason = isRouteErrorResponse(error) && status < 500 && typeof error.data === "string" && error.data.length < 300 ? error.data : null;
+  const body = (
+    <>
       <h1>{title}</h1>
       <p>{text}</p>
+      {reason && reason !== text ? <p>{reason}</p> : null}
       <p>
-        <Link to="/">Go to the start page</Link>
+        <Link to={inShell ? "/dashboard" : "/"}>{inShell ? "Go to the overview" : "Go to the start page"}</Link>
       </p>
       <p className={styles.muted}>Status {status}</p>
-    </main>
+    </>
+  );
+  return inShell ? (
+    <div className={styles.narrow} style={{ maxWidth: "40rem", margin: 0, padding: 0 }}>
+      {body}
+    </div>
+  ) : (
+    <main className={styles.narrow}>{body}</main>
   );
 }

@@ -1,5 +1,6 @@
 import type { MetaFunction } from "@remix-run/node";
 import { useRouteLoaderData } from "@remix-run/react";
+import { GeneralErrorBoundary } from "../components/error-boundary";
 import * as styles from "../components/page.css";
 import * as ui from "../components/ui.css";
 import type { loader as shellLoader } from "./_app";
@@ -41,4 +42,8 @@ export default function Dashboard() {
       </div>
     </>
   );
+}
+
+export function ErrorBoundary() {
+  return <GeneralErrorBoundary inShell />;
 }

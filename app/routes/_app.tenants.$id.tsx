@@ -1,22 +1,38 @@
 import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
-import { Form, useActionData, useLoaderData, useRevalidator, useRouteLoaderData } from "@remix-run/react";
+import { Form, Link, useActionData, useLoaderData, useRevalidator, useRouteLoaderData } from "@remix-run/react";
 import { useEffect, useRef } from "react";
+import { GeneralErrorBoundary } from "../components/error-boundary";
 import * as styles from "../components/page.css";
+import { Button, CopyField, formatDateTime, Notice } from "../components/ui";
 import * as t from "../components/tenant.css";
 import * as ui from "../components/ui.css";
 import { useLiveEvents } from "../components/use-live-events";
+import { getUser } from "../utils/auth.server";
+import { withFlash } from "../utils/flash";
+import { dropOwnerInvite, peekOwnerInvite } from "../utils/owner-invites.server";
 import { deleteTenant, getTenant, TENANT_ACTIONS, tenantAction, type TenantAction } from "../utils/tenants.server";
 import type { loader as shellLoader } from "./_app";
 
 export const meta: MetaFunction<typeof loader> = ({ data: loaded }) => [{ title: `${loaded?.tenant.name ?? "Tenant"} · Mautic tenant panel` }];
 
-export async function loader({ params, context }: LoaderFunctionArgs) {
-  return getTenant(context, params.id!);
+export async function loader({ params, request, context }: LoaderFunctionArgs) {
+  const loaded = await getTenant(context, params.id!);
+  // A new owner's set-password link, handed over from the create-tenant action (see owner-invites.server.ts).
+  const handle = new URL(request.url).searchParams.get("invite");
+  if (!handle) return { ...loaded, invite: null, inviteHandle: null, inviteGone: false };
+  const viewer = await getUser(context);
+  const invite = viewer ? peekOwnerInvite(handle, viewer.id, loaded.tenant.id) : null;
+  return data({ ...loaded, invite, inviteHandle: invite ? handle : null, inviteGone: !invite }, { headers: { "Cache-Control": "no-store" } });
 }
 
 export async function action({ params, request, context }: ActionFunctionArgs) {
   const form = await request.formData();
   const intent = String(form.get("intent") ?? "");
+  if (intent === "hide-invite") {
+    const viewer = await getUser(context);
+    if (viewer) dropOwnerInvite(String(form.get("invite") ?? ""), viewer.id);
+    throw redirect(withFlash(`/tenants/${params.id}`, "invite-hidden"));
+  }
   if (intent === "delete") {
     const result = await deleteTenant(context, params.id!, form.get("deleteData") === "on", String(form.get("confirm") ?? ""));
     if (result.__typename === "MutationDeleteTenantSuccess") throw redirect(`/tenants/${params.id}`);
@@ -33,7 +49,7 @@ export async function action({ params, request, context }: ActionFunctionArgs) {
 const REFRESHING = /^(status\.|tenant\.|phase\.(started|failed)|health\.|job\.failed|drift\.)/;
 
 export default function TenantPage() {
-  const { tenant, events: initial } = useLoaderData<typeof loader>();
+  const { tenant, events: initial, invite, inviteHandle, inviteGone } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
   const shell = useRouteLoaderData<typeof shellLoader>("routes/_app");
   const admin = shell?.user.role === "ADMIN";
@@ -58,6 +74,31 @@ export default function TenantPage() {
         <span className={t.status[tenant.status as keyof typeof t.status] ?? t.status.PENDING} data-testid="tenant-status">{tenant.status}</span>
         {tenant.phase ? <span>{tenant.phase}</span> : null}
       </div>
+      {invite && inviteHandle ? (
+        <Notice tone="warning" title={`Hand the set-password link to ${invite.email}`} live={false} data-testid="owner-invite">
+          <p>
+            A client account was created for the owner with this tenant. It has no password yet: give them this one-time link to choose one. It
+            works once and expires {formatDateTime(invite.expiresAt)}.
+          </p>
+          <p>
+            <strong>It is shown only here, for a short while</strong>: the panel does not keep it. If it gets lost, make a new one from{" "}
+            <Link to="/users">Users</Link>.
+          </p>
+          <CopyField id="owner-invite-link" label="Set-password link" value={invite.url} />
+          <Form method="post">
+            <input type="hidden" name="intent" value="hide-invite" />
+            <input type="hidden" name="invite" value={inviteHandle} />
+            <Button size="small">I have handed it over: hide it</Button>
+          </Form>
+        </Notice>
+      ) : inviteGone ? (
+        <Notice tone="info" live={false}>
+          <p>
+            The owner&apos;s set-password link is no longer shown here. If they have not chosen a password yet, make a new link from{" "}
+            <Link to="/users">Users</Link>.
+          </p>
+        </Notice>
+      ) : null}
       {result?.error ? <div role="alert" className={ui.alert.error}>{result.error}</div> : null}
       {tenant.lastError ? <div role="status" className={ui.alert.error}>{tenant.lastError}</div> : null}
       <div className={styles.grid}>
@@ -142,4 +183,8 @@ export default function TenantPage() {
       </section>
     </>
   );
+}
+
+export function ErrorBoundary() {
+  return <GeneralErrorBoundary inShell />;
 }

@@ -1,5 +1,6 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Form, Link, useLoaderData, useRouteLoaderData } from "@remix-run/react";
+import { GeneralErrorBoundary } from "../components/error-boundary";
 import * as styles from "../components/page.css";
 import * as t from "../components/tenant.css";
 import * as ui from "../components/ui.css";
@@ -15,12 +16,17 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   const status = url.searchParams.get("status");
   const search = url.searchParams.get("search")?.trim() || null;
   const after = url.searchParams.get("after");
-  const page = await listTenants(context, { after, search, status: status && (STATUSES as readonly string[]).includes(status) ? status : null });
-  return { page, search, status };
+  const ownerId = url.searchParams.get("ownerId") || null;
+  const page = await listTenants(context, { after, search, ownerId, status: status && (STATUSES as readonly string[]).includes(status) ? status : null });
+  return { page, search, status, ownerId };
+}
+
+export function ErrorBoundary() {
+  return <GeneralErrorBoundary inShell />;
 }
 
 export default function Tenants() {
-  const { page, search, status } = useLoaderData<typeof loader>();
+  const { page, search, status, ownerId } = useLoaderData<typeof loader>();
   const shell = useRouteLoaderData<typeof shellLoader>("routes/_app");
   const admin = shell?.user.role === "ADMIN";
   return (
@@ -33,7 +39,13 @@ export default function Tenants() {
           </Link>
         ) : null}
       </div>
+      {ownerId ? (
+        <p>
+          Showing one owner&apos;s tenants{page.edges[0] ? ` (${page.edges[0].node.owner.email})` : ""}. <Link to="/tenants">Show all tenants</Link>
+        </p>
+      ) : null}
       <Form method="get" className={t.toolbar} role="search">
+        {ownerId ? <input type="hidden" name="ownerId" value={ownerId} /> : null}
         <div className={ui.field}>
           <label htmlFor="search" className={ui.label}>Search</label>
           <input id="search" name="search" defaultValue={search ?? ""} className={ui.input} placeholder="name, slug or domain" />
@@ -52,7 +64,7 @@ export default function Tenants() {
         </div>
       </Form>
       {page.edges.length === 0 ? (
-        <p className={ui.card}>{search || status ? "No tenant matches." : admin ? "No tenants yet. Create the first one." : "You have no Mautic instance yet."}</p>
+        <p className={ui.card}>{search || status || ownerId ? "No tenant matches." : admin ? "No tenants yet. Create the first one." : "You have no Mautic instance yet."}</p>
       ) : (
         <table className={t.table}>
           <thead>
@@ -84,7 +96,7 @@ export default function Tenants() {
       )}
       {page.pageInfo.hasNextPage && page.pageInfo.endCursor ? (
         <p>
-          <Link to={`?${new URLSearchParams({ ...(search ? { search } : {}), ...(status ? { status } : {}), after: page.pageInfo.endCursor })}`}>Next page</Link>
+          <Link to={`?${new URLSearchParams({ ...(search ? { search } : {}), ...(status ? { status } : {}), ...(ownerId ? { ownerId } : {}), after: page.pageInfo.endCursor })}`}>Next page</Link>
         </p>
       ) : null}
     </>

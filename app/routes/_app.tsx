@@ -2,6 +2,7 @@ import type { LoaderFunctionArgs } from "@remix-run/node";
 import { Form, Link, NavLink, Outlet, useLoaderData } from "@remix-run/react";
 import { GeneralErrorBoundary } from "../components/error-boundary";
 import * as styles from "../components/page.css";
+import { FlashToast } from "../components/ui/toast";
 import * as ui from "../components/ui.css";
 import { requireUser } from "../utils/auth.server";
 
@@ -13,6 +14,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
 
 export default function AppShell() {
   const { user } = useLoaderData<typeof loader>();
+  const admin = user.role === "ADMIN";
   return (
     <>
       <a href="#main" className="skip-link">
@@ -29,12 +31,30 @@ export default function AppShell() {
           <NavLink to="/tenants" className={styles.navLink}>
             Tenants
           </NavLink>
+          {admin ? (
+            <NavLink to="/users" className={styles.navLink}>
+              Users
+            </NavLink>
+          ) : null}
+          <NavLink to="/tokens" className={styles.navLink}>
+            API tokens
+          </NavLink>
+          {admin ? (
+            <NavLink to="/audit" className={styles.navLink}>
+              Audit log
+            </NavLink>
+          ) : null}
         </nav>
         <div className={styles.userBox}>
-          <span data-testid="current-user">{user.email}</span>
+          <span data-testid="current-user" className={styles.userEmail}>
+            {user.email}
+          </span>
           <span className={ui.badge[user.role]} data-testid="current-role">
             {user.role}
           </span>
+          <NavLink to="/account" className={styles.navLink}>
+            Account
+          </NavLink>
           <Form method="post" action="/logout">
             <button type="submit" className={ui.button.quiet}>
               Sign out
@@ -43,6 +63,7 @@ export default function AppShell() {
         </div>
       </header>
       <main id="main" className={styles.main}>
+        <FlashToast />
         <Outlet />
       </main>
     </>

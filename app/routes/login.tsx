@@ -2,6 +2,7 @@ import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type 
 import { Form, useActionData, useNavigation, useSearchParams } from "@remix-run/react";
 import { useEffect, useRef } from "react";
 import { TextField } from "../components/text-field";
+import { FlashToast } from "../components/ui/toast";
 import * as ui from "../components/ui.css";
 import * as styles from "../components/page.css";
 import { getUser, login, safeRedirect } from "../utils/auth.server";
@@ -64,6 +65,7 @@ export default function LoginPage() {
       <div className={ui.card}>
         <h1 className={styles.title}>Sign in</h1>
         <p className={styles.muted}>Mautic tenant panel</p>
+        <FlashToast />
         {actionData?.formError ? (
           <div role="alert" className={ui.alert.error}>
             {actionData.formError}

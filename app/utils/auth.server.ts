@@ -2,7 +2,7 @@
  * Signing in and out from Remix routes, through the same GraphQL operations integrators use
  * (executed in-process via the load context).
  */
-import { redirect, type AppLoadContext } from "@remix-run/node";
+import { data, redirect, type AppLoadContext } from "@remix-run/node";
 import type { Operation } from "../../graphql/yoga";
 
 export interface CurrentUser {
@@ -57,6 +57,13 @@ export async function requireUser(request: Request, context: AppLoadContext): Pr
     const back = `${url.pathname}${url.search}`;
     throw redirect(back === "/" ? "/login" : `/login?${new URLSearchParams({ redirectTo: back })}`);
   }
+  return user;
+}
+
+/** The signed-in ADMIN; a sign-in redirect when signed out, 403 for a CLIENT. */
+export async function requireAdmin(request: Request, context: AppLoadContext): Promise<CurrentUser> {
+  const user = await requireUser(request, context);
+  if (user.role !== "ADMIN") throw data("Only administrators may open this page.", { status: 403 });
   return user;
 }
 

@@ -5,8 +5,9 @@
 import { data as dataResponse, type AppLoadContext } from "@remix-run/node";
 import type { Operation } from "../../graphql/yoga";
 import type { LiveEvent as TenantEvent } from "../components/use-live-events";
+import { failureFields, run, type Failure } from "./graphql.server";
 
-export type { TenantEvent };
+export type { Failure, TenantEvent };
 
 export interface TenantSummary {
   id: string;
@@ -31,13 +32,25 @@ export interface TenantDetail extends TenantSummary {
   health: { overall: string; checkedAt: string | null; services: { service: string; running: number; desired: number; state: string; message: string | null }[] } | null;
 }
 
-export type Failure = { __typename: string; message: string; fieldErrors?: { field: string; message: string }[] };
-
 const SUMMARY = "id name domain url status phase plan createdAt owner { email } health { overall }";
 
-const ListTenants: Operation<{ tenants: { edges: { node: TenantSummary }[]; pageInfo: { hasNextPage: boolean; endCursor: string | null } } }, { first: number; after: string | null; search: string | null; status: string | null }> = {
-  source: /* GraphQL */ `query UiTenants($first: Int!, $after: String, $search: String, $status: TenantStatus) {
-    tenants(first: $first, after: $after, search: $search, status: $status) { edges { node { ${SUMMARY} } } pageInfo { hasNextPage endCursor } }
+const ListTenants: Operation<{ tenants: { edges: { node: TenantSummary }[]; pageInfo: { hasNextPage: boolean; endCursor: string | null } } }, { first: number; after: string | null; search: string | null; status: string | null; ownerId: string | null }> = {
+  source: /* GraphQL */ `query UiTenants($first: Int!, $after: String, $search: String, $status: TenantStatus, $ownerId: ID) {
+    tenants(first: $first, after: $after, search: $search, status: $status, ownerId: $ownerId) { edges { node { ${SUMMARY} } } pageInfo { hasNextPage endCursor } }
+  }`,
+};
+
+export interface TenantChoice {
+  id: string;
+  name: string;
+  domain: string;
+}
+
+const TENANT_CHOICES_MAX = 200;
+
+const TenantChoices: Operation<{ tenants: { edges: { node: TenantChoice }[]; pageInfo: { hasNextPage: boolean } } }, { first: number }> = {
+  source: /* GraphQL */ `query UiTenantChoices($first: Int!) {
+    tenants(first: $first) { edges { node { id name domain } } pageInfo { hasNextPage } }
   }`,
 };
 
@@ -60,14 +73,19 @@ const FormOptions: Operation<{ plans: { name: string; label: string; isDefault: 
   source: /* GraphQL */ `query UiTenantFormOptions { plans { name label isDefault } mauticImages }`,
 };
 
-const CreateTenant: Operation<{ createTenant: Failure | { __typename: "MutationCreateTenantSuccess"; data: { id: string } } }, { input: Record<string, string> }> = {
+export interface CreatedTenant {
+  __typename: "MutationCreateTenantSuccess";
+  data: { id: string; name: string; owner: { email: string } };
+  ownerSetPasswordUrl: string | null;
+  ownerSetPasswordExpiresAt: string | null;
+}
+
+const CreateTenant: Operation<{ createTenant: Failure | CreatedTenant }, { input: Record<string, string> }> = {
   source: /* GraphQL */ `mutation UiCreateTenant($input: CreateTenantInput!) {
     createTenant(input: $input) {
       __typename
-      ... on MutationCreateTenantSuccess { data { id } }
-      ... on Error { message }
-      ... on ValidationError { fieldErrors { field message } }
-      ... on ConflictError { field }
+      ... on MutationCreateTenantSuccess { data { id name owner { email } } ownerSetPasswordUrl ownerSetPasswordExpiresAt }
+      ${failureFields("ValidationError", "ConflictError")}
     }
   }`,
 };
@@ -85,20 +103,14 @@ const DeleteTenant: Operation<{ result: Failure | { __typename: string } }, { id
   }`,
 };
 
-async function run<TData, TVariables extends Record<string, unknown>>(context: AppLoadContext, operation: Operation<TData, TVariables>, variables?: TVariables): Promise<TData> {
-  const outcome = await context.graphql.execute(operation, variables);
-  const error = outcome.errors[0];
-  if (error) {
-    const code = error.extensions?.code;
-    if (code === "FORBIDDEN") throw dataResponse(error.message, { status: 403 });
-    if (code === "NOT_AUTHENTICATED") throw dataResponse(error.message, { status: 401 });
-    throw error;
-  }
-  return outcome.data!;
+export async function listTenants(context: AppLoadContext, filter: { after: string | null; search: string | null; status: string | null; ownerId?: string | null }) {
+  return (await run(context, ListTenants, { first: 25, ownerId: null, ...filter })).tenants;
 }
 
-export async function listTenants(context: AppLoadContext, filter: { after: string | null; search: string | null; status: string | null }) {
-  return (await run(context, ListTenants, { first: 25, ...filter })).tenants;
+/** The caller's tenants (not deleted), newest first, for pickers; `more` when there are more than shown. */
+export async function listTenantChoices(context: AppLoadContext): Promise<{ tenants: TenantChoice[]; more: boolean }> {
+  const { tenants } = await run(context, TenantChoices, { first: TENANT_CHOICES_MAX });
+  return { tenants: tenants.edges.map((e) => e.node), more: tenants.pageInfo.hasNextPage };
 }
 
 export async function getTenant(context: AppLoadContext, id: string) {

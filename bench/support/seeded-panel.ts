@@ -1,7 +1,7 @@
 /**
  * A panel for the API benches, in its own process (so the load generator does not share its
- * event loop): a fresh SQLite file seeded with TENANTS tenants spread over OWNERS clients and
- * EVENTS events, the emulator in-process, the worker and reconcile loop off. Prints one JSON
+ * event loop): a fresh SQLite file seeded with `--tenants` tenants spread over `--owners` clients
+ * and `--events` events, the emulator in-process, the worker and reconcile loop off. Prints one JSON
  * line `{ url, adminToken, clientToken, lastEventId, tenantId, clientTenantId }` when ready, then obeys
  * commands on stdin:
  *
@@ -12,6 +12,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import readline from "node:readline";
+import { parseArgs } from "node:util";
 import { startEmulator } from "../../emulator";
 import { buildApp } from "../../server/app";
 import { parseConfig } from "../../server/config/env";
@@ -19,9 +20,18 @@ import { migrateDatabase } from "../../server/db/migrate";
 import { SYSTEM } from "../../server/events/tenant-events";
 import { createLogger } from "../../server/logger";
 
-const TENANTS = Number(process.env.TENANTS ?? 10_000);
-const OWNERS = Number(process.env.OWNERS ?? 100);
-const EVENTS = Number(process.env.EVENTS ?? 0);
+const { values } = parseArgs({
+  options: {
+    tenants: { type: "string", default: "10000" },
+    owners: { type: "string", default: "100" },
+    events: { type: "string", default: "0" },
+    /** Print the statements that took the most SQL time in total, at exit. */
+    "sql-stats": { type: "boolean", default: false },
+  },
+});
+const TENANTS = Number(values.tenants);
+const OWNERS = Number(values.owners);
+const EVENTS = Number(values.events);
 
 const now = () => performance.timeOrigin + performance.now();
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), "panel-api-bench-"));
@@ -42,9 +52,8 @@ const config = parseConfig({
   LOG_FORMAT: "json",
   RECONCILE_INTERVAL_SECONDS: "0",
 });
-// SQL_STATS=1: print the slowest statements (total time per statement text) at exit.
 const sqlStats = new Map<string, { count: number; ms: number }>();
-const onQuery = process.env.SQL_STATS
+const onQuery = values["sql-stats"]
   ? (sql: string, ms: number) => {
       const entry = sqlStats.get(sql) ?? { count: 0, ms: 0 };
       entry.count += 1;

@@ -1,0 +1,32 @@
+/**
+ * Messages after an action ("toasts"), carried by the redirect as `?done=<key>`: the key picks
+ * one of these fixed texts, so a link can neither inject text nor carry anything secret, and it
+ * works without JavaScript. Anything one-time and secret (a set-password link, an API token) is
+ * rendered by the action's own response instead, never put in a URL or cookie.
+ */
+export const FLASH_MESSAGES = {
+  "password-set": "Password set; sign in.",
+  "password-changed": "Your password was changed. Your other sessions were signed out.",
+  "user-created": "Account created. It can sign in with the password you gave.",
+  "user-updated": "Account changed.",
+  "user-deleted": "Account deleted.",
+  "token-revoked": "API token revoked. It stops working at once.",
+  "tenant-created": "Tenant created; provisioning has started.",
+  "invite-hidden": "The set-password link was hidden. Make a new one from Users if it is lost.",
+} as const;
+
+export type FlashKey = keyof typeof FLASH_MESSAGES;
+
+export const FLASH_PARAM = "done";
+
+export function flashMessage(key: string | null | undefined): string | null {
+  return key && Object.hasOwn(FLASH_MESSAGES, key) ? FLASH_MESSAGES[key as FlashKey] : null;
+}
+
+/** `path` with `?done=<key>` added (keeping its other query parameters). */
+export function withFlash(path: string, key: FlashKey): string {
+  const [pathname, query = ""] = path.split("?", 2);
+  const params = new URLSearchParams(query);
+  params.set(FLASH_PARAM, key);
+  return `${pathname}?${params}`;
+}

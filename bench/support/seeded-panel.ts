@@ -19,6 +19,7 @@ import { parseConfig } from "../../server/config/env";
 import { migrateDatabase } from "../../server/db/migrate";
 import { SYSTEM } from "../../server/events/tenant-events";
 import { createLogger } from "../../server/logger";
+import { seededTenantId, seedTenants } from "../../test/seed-tenants";
 
 const { values } = parseArgs({
   options: {
@@ -66,38 +67,11 @@ const url = await app.start();
 const { prisma } = app.services;
 
 const admin = await app.services.users.create({ email: "admin@bench.local", password: "bench password 123", role: "ADMIN" });
-await prisma.user.createMany({ data: Array.from({ length: OWNERS }, (_, i) => ({ id: `owner-${i}`, email: `owner${i}@bench.local`, role: "CLIENT" as const })) });
-const start = Date.now() - TENANTS * 60_000;
-for (let chunk = 0; chunk < TENANTS; chunk += 2000) {
-  await prisma.tenant.createMany({
-    data: Array.from({ length: Math.min(2000, TENANTS - chunk) }, (_, j) => {
-      const i = chunk + j;
-      return {
-        id: `tenant-${String(i).padStart(6, "0")}`,
-        name: `Tenant ${i}`,
-        slug: `t${i}`,
-        domain: `t${i}.bench.example.com`,
-        ownerId: `owner-${i % OWNERS}`,
-        status: "ACTIVE" as const,
-        mauticImage: "mautic/mautic:5-apache",
-        plan: "standard",
-        mysqlDatabase: "mautic",
-        mysqlUser: "mautic",
-        mysqlPasswordEnc: "x",
-        mysqlRootPasswordEnc: "x",
-        mauticAdminUser: "admin",
-        mauticAdminPasswordEnc: "x",
-        createdAt: new Date(start + i * 60_000),
-        health: JSON.stringify({ overall: "healthy", services: ["mautic_web", "mautic_cron", "mautic_worker", "db"].map((service) => ({ service, running: 1, desired: 1, state: "running", message: null })) }),
-        healthCheckedAt: new Date(),
-      };
-    }),
-  });
-}
+await seedTenants(prisma, { count: TENANTS, owners: OWNERS, domainSuffix: "bench.example.com" });
 for (let done = 0; done < EVENTS; done += 5000) {
   await prisma.tenantEvent.createMany({
     data: Array.from({ length: Math.min(5000, EVENTS - done) }, (_, j) => ({
-      tenantId: `tenant-${String((done + j) % TENANTS).padStart(6, "0")}`,
+      tenantId: seededTenantId((done + j) % TENANTS),
       type: "phase.completed",
       message: "Seeded event for the bench.",
     })),
@@ -111,7 +85,7 @@ const clientToken = (
 ).token;
 
 const lastEventId = (await prisma.tenantEvent.aggregate({ _max: { id: true } }))._max.id ?? 0;
-console.log(JSON.stringify({ url, adminToken, clientToken, lastEventId, tenantId: `tenant-${String(TENANTS - 1).padStart(6, "0")}`, clientTenantId: "tenant-000001" }));
+console.log(JSON.stringify({ url, adminToken, clientToken, lastEventId, tenantId: seededTenantId(TENANTS - 1), clientTenantId: seededTenantId(1) }));
 
 for await (const line of readline.createInterface({ input: process.stdin })) {
   const [command, argument] = line.trim().split(/\s+/);

@@ -50,7 +50,7 @@ export const titleRow = style({
   gap: vars.space.md,
   marginBottom: vars.space.md,
 });
-globalStyle(`${titleRow} > h1`, { margin: 0 });
+globalStyle(`${titleRow} > h1, ${titleRow} > h2`, { margin: 0 });
 
 export const lead = style({ color: vars.color.textMuted, margin: `0 0 ${vars.space.lg}`, maxWidth: "48rem" });
 

@@ -1,104 +1,138 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Form, Link, useLoaderData, useRouteLoaderData } from "@remix-run/react";
 import { GeneralErrorBoundary } from "../components/error-boundary";
-import * as styles from "../components/page.css";
-import * as t from "../components/tenant.css";
-import * as ui from "../components/ui.css";
+import * as page from "../components/page.css";
+import { HealthBadge, TenantStatusBadge } from "../components/tenant/status";
+import { useLiveTenants } from "../components/tenant/use-live-tenants";
+import { Button, ButtonLink, EmptyState, formatDateTime, SelectField, Table, Td, TextField, Th, useHydrated } from "../components/ui";
+import { isTenantStatus, TENANT_STATUSES } from "../utils/tenant-model";
 import { listTenants } from "../utils/tenants.server";
 import type { loader as shellLoader } from "./_app";
 
 export const meta: MetaFunction = () => [{ title: "Tenants · Mautic tenant panel" }];
 
-const STATUSES = ["PENDING", "PROVISIONING", "ACTIVE", "ERROR", "SUSPENDED", "DELETING", "DELETED"] as const;
-
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const url = new URL(request.url);
-  const status = url.searchParams.get("status");
+  const statusParam = url.searchParams.get("status");
+  const status = isTenantStatus(statusParam) ? statusParam : null;
   const search = url.searchParams.get("search")?.trim() || null;
-  const after = url.searchParams.get("after");
+  const after = url.searchParams.get("after") || null;
   const ownerId = url.searchParams.get("ownerId") || null;
-  const page = await listTenants(context, { after, search, ownerId, status: status && (STATUSES as readonly string[]).includes(status) ? status : null });
-  return { page, search, status, ownerId };
+  const page = await listTenants(context, { after, search, ownerId, status });
+  return { page, search, status, ownerId, after };
 }
 
 export function ErrorBoundary() {
   return <GeneralErrorBoundary inShell />;
 }
 
+function listLink(params: Record<string, string | null>): string {
+  const query = new URLSearchParams();
+  for (const [key, value] of Object.entries(params)) if (value) query.set(key, value);
+  const text = query.toString();
+  return text ? `/tenants?${text}` : "/tenants";
+}
+
 export default function Tenants() {
-  const { page, search, status, ownerId } = useLoaderData<typeof loader>();
+  const { page: result, search, status, ownerId, after } = useLoaderData<typeof loader>();
   const shell = useRouteLoaderData<typeof shellLoader>("routes/_app");
   const admin = shell?.user.role === "ADMIN";
+  const hydrated = useHydrated();
+  // Status, phase and health change in place while the page is open.
+  const { tenants, connected } = useLiveTenants(result.edges.map((e) => e.node));
+  const filtered = Boolean(search || status || ownerId);
   return (
     <>
-      <div className={t.inline}>
-        <h1 className={styles.title}>Tenants</h1>
+      <div className={page.titleRow}>
+        <h1>Tenants</h1>
         {admin ? (
-          <Link to="/tenants/new" className={ui.button.primary}>
+          <ButtonLink to="/tenants/new" variant="primary">
             New tenant
-          </Link>
+          </ButtonLink>
         ) : null}
       </div>
       {ownerId ? (
         <p>
-          Showing one owner&apos;s tenants{page.edges[0] ? ` (${page.edges[0].node.owner.email})` : ""}. <Link to="/tenants">Show all tenants</Link>
+          Showing one owner&apos;s tenants{tenants[0] ? ` (${tenants[0].owner.email})` : ""}. <Link to="/tenants">Show all tenants</Link>
         </p>
       ) : null}
-      <Form method="get" className={t.toolbar} role="search">
+      <Form method="get" className={page.toolbar} role="search" aria-label="Filter tenants">
         {ownerId ? <input type="hidden" name="ownerId" value={ownerId} /> : null}
-        <div className={ui.field}>
-          <label htmlFor="search" className={ui.label}>Search</label>
-          <input id="search" name="search" defaultValue={search ?? ""} className={ui.input} placeholder="name, slug or domain" />
+        <TextField name="search" id="search" label="Search" type="search" defaultValue={search ?? ""} placeholder="name, slug or domain" />
+        <SelectField
+          name="status"
+          id="status"
+          label="Status"
+          defaultValue={status ?? ""}
+          options={[{ value: "", label: "All but deleted" }, ...TENANT_STATUSES.map((s) => ({ value: s, label: s }))]}
+        />
+        <div data-shrink="">
+          <Button type="submit">Filter</Button>
         </div>
-        <div className={ui.field}>
-          <label htmlFor="status" className={ui.label}>Status</label>
-          <select id="status" name="status" defaultValue={status ?? ""} className={t.select}>
-            <option value="">All but deleted</option>
-            {STATUSES.map((s) => (
-              <option key={s} value={s}>{s}</option>
-            ))}
-          </select>
-        </div>
-        <div className={ui.field}>
-          <button type="submit" className={ui.button.quiet}>Filter</button>
-        </div>
+        {filtered ? (
+          <div data-shrink="">
+            <Link to="/tenants">Clear filters</Link>
+          </div>
+        ) : null}
       </Form>
-      {page.edges.length === 0 ? (
-        <p className={ui.card}>{search || status || ownerId ? "No tenant matches." : admin ? "No tenants yet. Create the first one." : "You have no Mautic instance yet."}</p>
+      {tenants.length === 0 ? (
+        filtered || after ? (
+          <EmptyState title="No tenant matches">Try another part of the name or domain, or any status.</EmptyState>
+        ) : admin ? (
+          <EmptyState title="No tenants yet" action={<ButtonLink to="/tenants/new">Create the first one</ButtonLink>}>
+            Each tenant is one client&apos;s dedicated Mautic.
+          </EmptyState>
+        ) : (
+          <EmptyState title="You have no Mautic instance yet">Your provider sets it up; it appears here as soon as it exists.</EmptyState>
+        )
       ) : (
-        <table className={t.table}>
-          <thead>
-            <tr>
-              <th className={t.cell} scope="col">Name</th>
-              <th className={t.cell} scope="col">Domain</th>
-              <th className={t.cell} scope="col">Status</th>
-              <th className={t.cell} scope="col">Health</th>
-              {admin ? <th className={t.cell} scope="col">Owner</th> : null}
-              <th className={t.cell} scope="col">Created</th>
-            </tr>
-          </thead>
-          <tbody>
-            {page.edges.map(({ node }) => (
-              <tr key={node.id}>
-                <td className={t.cell}><Link to={`/tenants/${node.id}`}>{node.name}</Link></td>
-                <td className={t.cell}><a href={node.url} rel="noreferrer" target="_blank">{node.domain}</a></td>
-                <td className={t.cell}>
-                  <span className={t.status[node.status as keyof typeof t.status] ?? t.status.PENDING}>{node.status}</span>
-                  {node.phase ? ` ${node.phase}` : ""}
-                </td>
-                <td className={t.cell}>{node.health?.overall ?? "—"}</td>
-                {admin ? <td className={t.cell}>{node.owner.email}</td> : null}
-                <td className={t.cell}>{new Date(node.createdAt).toISOString().slice(0, 16).replace("T", " ")} UTC</td>
+        <>
+          <Table caption="Tenants" captionHidden data-testid="tenants-table">
+            <thead>
+              <tr>
+                <Th>Name</Th>
+                <Th>Domain</Th>
+                <Th>Status</Th>
+                <Th>Health</Th>
+                {admin ? <Th>Owner</Th> : null}
+                <Th>Created (UTC)</Th>
               </tr>
-            ))}
-          </tbody>
-        </table>
+            </thead>
+            <tbody>
+              {tenants.map((node) => (
+                <tr key={node.id} data-tenant-id={node.id}>
+                  <Td>
+                    <Link to={`/tenants/${node.id}`}>{node.name}</Link>
+                  </Td>
+                  <Td>
+                    <a href={node.url} rel="noreferrer" target="_blank">
+                      {node.domain}
+                    </a>
+                  </Td>
+                  <Td nowrap>
+                    <TenantStatusBadge status={node.status} data-testid="row-status" />
+                    {node.phase ? <span className={page.muted}> {node.phase}</span> : null}
+                  </Td>
+                  <Td>
+                    <HealthBadge health={node.health?.overall} data-testid="row-health" />
+                  </Td>
+                  {admin ? <Td>{node.owner.email}</Td> : null}
+                  <Td nowrap>{formatDateTime(node.createdAt, { zone: false })}</Td>
+                </tr>
+              ))}
+            </tbody>
+          </Table>
+          <p className={page.muted} data-testid="tenants-live">
+            {connected ? "Status and health update live." : hydrated ? "Connecting for live updates…" : "Reload the page to see changes."}
+          </p>
+        </>
       )}
-      {page.pageInfo.hasNextPage && page.pageInfo.endCursor ? (
-        <p>
-          <Link to={`?${new URLSearchParams({ ...(search ? { search } : {}), ...(status ? { status } : {}), ...(ownerId ? { ownerId } : {}), after: page.pageInfo.endCursor })}`}>Next page</Link>
-        </p>
-      ) : null}
+      <nav className={page.pager} aria-label="Pages of tenants">
+        {after ? <Link to={listLink({ search, status, ownerId })}>← First page</Link> : null}
+        {result.pageInfo.hasNextPage && result.pageInfo.endCursor ? (
+          <Link to={listLink({ search, status, ownerId, after: result.pageInfo.endCursor })}>Next page →</Link>
+        ) : null}
+      </nav>
     </>
   );
 }

@@ -1,6 +1,8 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { Form, Link, NavLink, Outlet, useLoaderData } from "@remix-run/react";
+import { useEffect } from "react";
 import { GeneralErrorBoundary } from "../components/error-boundary";
+import { disposeLiveClient } from "../components/live-client";
 import * as styles from "../components/page.css";
 import { FlashToast } from "../components/ui/toast";
 import * as ui from "../components/ui.css";
@@ -15,6 +17,8 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
 export default function AppShell() {
   const { user } = useLoaderData<typeof loader>();
   const admin = user.role === "ADMIN";
+  // The live connection belongs to this session: it closes on sign-out or when someone else signs in.
+  useEffect(() => () => disposeLiveClient(), [user.id]);
   return (
     <>
       <a href="#main" className="skip-link">
@@ -42,6 +46,11 @@ export default function AppShell() {
           {admin ? (
             <NavLink to="/audit" className={styles.navLink}>
               Audit log
+            </NavLink>
+          ) : null}
+          {admin ? (
+            <NavLink to="/portainer" className={styles.navLink}>
+              Portainer
             </NavLink>
           ) : null}
         </nav>

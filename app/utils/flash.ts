@@ -13,6 +13,12 @@ export const FLASH_MESSAGES = {
   "token-revoked": "API token revoked. It stops working at once.",
   "tenant-created": "Tenant created; provisioning has started.",
   "invite-hidden": "The set-password link was hidden. Make a new one from Users if it is lost.",
+  "tenant-updated": "Tenant saved. A new plan or mailer DSN is applied by a redeploy (queued at once for an ACTIVE tenant).",
+  "tenant-retry": "Retry requested: provisioning continues from the step that failed.",
+  "tenant-suspend": "Suspend requested: the stack stops shortly; its data is kept.",
+  "tenant-resume": "Resume requested: the stack starts again shortly.",
+  "tenant-redeploy": "Redeploy requested: the current settings and plan are being applied.",
+  "tenant-delete": "Deletion requested: the tenant's stack is being removed.",
 } as const;
 
 export type FlashKey = keyof typeof FLASH_MESSAGES;

@@ -10,6 +10,7 @@ import { describe, expect, it } from "vitest";
 import { schema } from "../../graphql/schema";
 import * as audit from "./audit.server";
 import * as auth from "./auth.server";
+import * as portainer from "./portainer.server";
 import * as tenants from "./tenants.server";
 import * as tokens from "./tokens.server";
 import * as users from "./users.server";
@@ -49,6 +50,10 @@ describe("the UI's GraphQL operations", () => {
     "tenants.createTenant": () => tenants.createTenant(context, { name: "n", domain: "d" }),
     "tenants.retry": () => tenants.tenantAction(context, "retry", "t"),
     "tenants.deleteTenant": () => tenants.deleteTenant(context, "t", false, "d"),
+    "tenants.revealCredentials": () => tenants.revealCredentials(context, "t"),
+    "tenants.tenantLogs": () => tenants.tenantLogs(context, "t", "MAUTIC_WEB", 100),
+    "tenants.updateTenant": () => tenants.updateTenant(context, "t", { name: "n", mailerDsn: "" }),
+    "portainer.portainerStatus": () => portainer.portainerStatus(context),
     "users.listUsers": () => users.listUsers(context, { search: null, role: null, after: null, before: null }),
     "users.listClientChoices": () => users.listClientChoices(context),
     "users.createUser": () => users.createUser(context, { email: "a@b.c", role: "CLIENT", password: null }),

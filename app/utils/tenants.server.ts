@@ -18,6 +18,7 @@ export interface TenantSummary {
   phase: string | null;
   plan: string;
   createdAt: string;
+  updatedAt: string;
   owner: { email: string };
   health: { overall: string } | null;
 }
@@ -32,7 +33,7 @@ export interface TenantDetail extends TenantSummary {
   health: { overall: string; checkedAt: string | null; services: { service: string; running: number; desired: number; state: string; message: string | null }[] } | null;
 }
 
-const SUMMARY = "id name domain url status phase plan createdAt owner { email } health { overall }";
+const SUMMARY = "id name domain url status phase plan createdAt updatedAt owner { email } health { overall }";
 
 const ListTenants: Operation<{ tenants: { edges: { node: TenantSummary }[]; pageInfo: { hasNextPage: boolean; endCursor: string | null } } }, { first: number; after: string | null; search: string | null; status: string | null; ownerId: string | null }> = {
   source: /* GraphQL */ `query UiTenants($first: Int!, $after: String, $search: String, $status: TenantStatus, $ownerId: ID) {
@@ -90,6 +91,9 @@ const CreateTenant: Operation<{ createTenant: Failure | CreatedTenant }, { input
   }`,
 };
 
+/** Said on the 404 page: a tenant that does not exist and another client's look the same. */
+export const TENANT_NOT_FOUND = "There is no tenant at this address, or it is not yours to see.";
+
 export const TENANT_ACTIONS = ["retry", "suspend", "resume", "redeploy"] as const;
 export type TenantAction = (typeof TENANT_ACTIONS)[number];
 
@@ -97,14 +101,19 @@ const actionOperation = (action: TenantAction): Operation<Record<string, Failure
   source: /* GraphQL */ `mutation UiTenantAction($id: ID!) { result: ${action}Tenant(id: $id) { __typename ... on Error { message } } }`,
 });
 
-const DeleteTenant: Operation<{ result: Failure | { __typename: string } }, { id: string; deleteData: boolean; confirm: string }> = {
+const DeleteTenant: Operation<{ result: Failure | { __typename: "MutationDeleteTenantSuccess" } }, { id: string; deleteData: boolean; confirm: string }> = {
   source: /* GraphQL */ `mutation UiDeleteTenant($id: ID!, $deleteData: Boolean!, $confirm: String!) {
     result: deleteTenant(id: $id, deleteData: $deleteData, confirm: $confirm) { __typename ... on Error { message } ... on ValidationError { fieldErrors { field message } } }
   }`,
 };
 
-export async function listTenants(context: AppLoadContext, filter: { after: string | null; search: string | null; status: string | null; ownerId?: string | null }) {
-  return (await run(context, ListTenants, { first: 25, ownerId: null, ...filter })).tenants;
+export const TENANTS_PAGE_SIZE = 25;
+
+export async function listTenants(
+  context: AppLoadContext,
+  filter: { after: string | null; search: string | null; status: string | null; ownerId?: string | null; first?: number },
+) {
+  return (await run(context, ListTenants, { first: TENANTS_PAGE_SIZE, ownerId: null, ...filter })).tenants;
 }
 
 /** The caller's tenants (not deleted), newest first, for pickers; `more` when there are more than shown. */
@@ -115,7 +124,7 @@ export async function listTenantChoices(context: AppLoadContext): Promise<{ tena
 
 export async function getTenant(context: AppLoadContext, id: string) {
   const result = await run(context, GetTenant, { id });
-  if (result.tenant.__typename !== "QueryTenantSuccess") throw dataResponse("Tenant not found", { status: 404 });
+  if (result.tenant.__typename !== "QueryTenantSuccess") throw dataResponse(TENANT_NOT_FOUND, { status: 404 });
   const events = result.tenantEvents.__typename === "QueryTenantEventsSuccess" ? (result.tenantEvents as { data: TenantEvent[] }).data : [];
   return { tenant: (result.tenant as { data: TenantDetail }).data, events };
 }
@@ -134,4 +143,77 @@ export async function tenantAction(context: AppLoadContext, action: TenantAction
 
 export async function deleteTenant(context: AppLoadContext, id: string, deleteData: boolean, confirm: string) {
   return (await run(context, DeleteTenant, { id, deleteData, confirm })).result;
+}
+
+/** A tenant's credentials as the API reveals them: the database set and DSN are null unless the caller is an ADMIN. */
+export interface TenantCredentials {
+  tenantId: string;
+  loginUrl: string;
+  adminUser: string;
+  adminPassword: string;
+  full: boolean;
+  database: string | null;
+  databaseUser: string | null;
+  databasePassword: string | null;
+  databaseRootPassword: string | null;
+  mailerDsn: string | null;
+}
+
+const RevealCredentials: Operation<{ result: Failure | { __typename: "MutationRevealTenantCredentialsSuccess"; data: TenantCredentials } }, { id: string }> = {
+  source: /* GraphQL */ `mutation UiRevealTenantCredentials($id: ID!) {
+    result: revealTenantCredentials(id: $id) {
+      __typename
+      ... on MutationRevealTenantCredentialsSuccess {
+        data { tenantId loginUrl adminUser adminPassword full database databaseUser databasePassword databaseRootPassword mailerDsn }
+      }
+      ${failureFields("TooManyAttemptsError")}
+    }
+  }`,
+};
+
+/** Decrypts the tenant's credentials for the caller (recorded in its events and the audit log). */
+export async function revealCredentials(context: AppLoadContext, id: string) {
+  return (await run(context, RevealCredentials, { id })).result;
+}
+
+export interface LogLine {
+  timestamp: string | null;
+  stream: "STDOUT" | "STDERR";
+  message: string;
+}
+
+const TenantLogs: Operation<{ result: Failure | { __typename: "QueryTenantLogsSuccess"; data: LogLine[] } }, { id: string; service: string; tail: number }> = {
+  source: /* GraphQL */ `query UiTenantLogs($id: ID!, $service: TenantStackService!, $tail: Int!) {
+    result: tenantLogs(tenantId: $id, service: $service, tail: $tail) {
+      __typename
+      ... on QueryTenantLogsSuccess { data { timestamp stream message } }
+      ${failureFields("ValidationError")}
+    }
+  }`,
+};
+
+/** The last `tail` lines of one service; UnavailableError (typed) when it does not run. */
+export async function tenantLogs(context: AppLoadContext, id: string, service: string, tail: number) {
+  return (await run(context, TenantLogs, { id, service, tail })).result;
+}
+
+/** What the edit form may change; a field left out stays as it is ("" as mailerDsn removes it). */
+export interface TenantChanges {
+  name?: string;
+  plan?: string;
+  mailerDsn?: string;
+}
+
+const UpdateTenant: Operation<{ result: Failure | { __typename: "MutationUpdateTenantSuccess"; data: { id: string } } }, { id: string; input: TenantChanges }> = {
+  source: /* GraphQL */ `mutation UiUpdateTenant($id: ID!, $input: UpdateTenantInput!) {
+    result: updateTenant(id: $id, input: $input) {
+      __typename
+      ... on MutationUpdateTenantSuccess { data { id } }
+      ${failureFields("ValidationError", "ConflictError")}
+    }
+  }`,
+};
+
+export async function updateTenant(context: AppLoadContext, id: string, input: TenantChanges) {
+  return (await run(context, UpdateTenant, { id, input })).result;
 }

@@ -1,4 +1,4 @@
-import { Form } from "@remix-run/react";
+import { Form, type FetcherWithComponents } from "@remix-run/react";
 import type { ReactNode } from "react";
 import { Button } from "./button";
 import * as styles from "./confirm-form.css";
@@ -29,9 +29,14 @@ export function ConfirmForm(props: {
   error?: string | null;
   busy?: boolean;
   action?: string;
+  /** More fields, shown above the button (e.g. an option of the action). */
+  children?: ReactNode;
+  /** A fetcher's Form, to keep the answer on a page that revalidates by itself (default: Remix's Form). */
+  form?: FetcherWithComponents<unknown>["Form"];
 }) {
+  const FormComponent = props.form ?? Form;
   return (
-    <Form method="post" action={props.action} className={styles.box} noValidate>
+    <FormComponent method="post" action={props.action} className={styles.box} noValidate>
       <input type="hidden" name="intent" value={props.intent} />
       {Object.entries(props.fields ?? {}).map(([name, value]) => (
         <input key={name} type="hidden" name={name} value={value} />
@@ -51,9 +56,10 @@ export function ConfirmForm(props: {
         error={props.error}
         required
       />
+      {props.children}
       <Button variant="danger" size="small" busy={props.busy}>
         {props.submitLabel}
       </Button>
-    </Form>
+    </FormComponent>
   );
 }

@@ -63,4 +63,18 @@ describe("the reconcile loop", () => {
     await until(() => t.app.services.prisma.tenant.findUniqueOrThrow({ where: { id: tenant.id } }), (x) => x.status === "ACTIVE", "ACTIVE again");
     expect(t.emulator.control.stacks()).toHaveLength(1);
   });
+
+  it("does not call a tenant drifting while a job is changing it", async () => {
+    t = await startTestApp();
+    const owner = await t.app.services.users.create({ email: "d@example.com", password: "owner password 123", role: "CLIENT" });
+    const tenant = await t.app.services.tenants.create({ name: "Busy", domain: "busy.example.com", ownerId: owner.id }, SYSTEM);
+    await until(() => t.app.services.prisma.tenant.findUniqueOrThrow({ where: { id: tenant.id } }), (x) => x.status === "ACTIVE", "ACTIVE");
+    const prisma = t.app.services.prisma;
+    // SUSPENDED in the database while its services still run: a resume under way looks like this.
+    await prisma.tenant.update({ where: { id: tenant.id }, data: { status: "SUSPENDED" } });
+    const job = await prisma.job.create({ data: { type: "RESUME", tenantId: tenant.id, runAt: new Date(Date.now() + 3_600_000) } });
+    expect((await t.app.services.reconciler.runOnce()).drift).toEqual([]);
+    await prisma.job.update({ where: { id: job.id }, data: { status: "CANCELLED" } });
+    expect((await t.app.services.reconciler.runOnce()).drift).toEqual([expect.stringContaining("is SUSPENDED but")]);
+  });
 });

@@ -98,10 +98,15 @@ export class Reconciler {
       for (const stack of servicesByStack.keys()) if (stack && !known.has(stack)) report.orphanStacks.push(stack);
       if (report.orphanStacks.length > 0) logger.warn({ stacks: report.orphanStacks }, "stacks with the panel's label belong to no tenant");
 
+      // A tenant with a job under way is between states (e.g. SUSPENDED while its resume starts
+      // the services): what Swarm shows is the job's doing, not drift.
+      const busy = new Set(
+        (await prisma.job.findMany({ where: { status: { in: ["QUEUED", "RUNNING"] } }, select: { tenantId: true } })).map((j) => j.tenantId),
+      );
       for (const tenant of tenants) {
         report.tenantsChecked++;
         const stack = tenant.stackName!;
-        const changed = await this.check(tenant, stackNames.has(stack), servicesByStack.get(stack) ?? [], tasksByStack.get(stack) ?? [], report);
+        const changed = await this.check(tenant, stackNames.has(stack), servicesByStack.get(stack) ?? [], tasksByStack.get(stack) ?? [], report, busy.has(tenant.id));
         if (changed) report.healthChanges++;
       }
     } catch (error) {
@@ -113,12 +118,12 @@ export class Reconciler {
   }
 
   /** Compares one tenant with what Swarm reports; records an event when its health or drift changes. */
-  private async check(tenant: Tenant, stackExists: boolean, services: SwarmService[], tasks: SwarmTask[], report: ReconcileReport): Promise<boolean> {
+  private async check(tenant: Tenant, stackExists: boolean, services: SwarmService[], tasks: SwarmTask[], report: ReconcileReport, busy: boolean): Promise<boolean> {
     const stack = tenant.stackName!;
     const health = tenantHealth(stack, services, tasks);
     let drift: string | null = null;
-    if (tenant.status === "ACTIVE" && !stackExists) drift = `The stack ${stack} is missing in Portainer although the tenant is ACTIVE.`;
-    if (tenant.status === "SUSPENDED" && services.length > 0) drift = `The tenant is SUSPENDED but ${services.length} of its services exist in Swarm.`;
+    if (!busy && tenant.status === "ACTIVE" && !stackExists) drift = `The stack ${stack} is missing in Portainer although the tenant is ACTIVE.`;
+    if (!busy && tenant.status === "SUSPENDED" && services.length > 0) drift = `The tenant is SUSPENDED but ${services.length} of its services exist in Swarm.`;
     if (drift) report.drift.push(`${tenant.slug}: ${drift}`);
 
     const previous = tenant.health ? (JSON.parse(tenant.health) as StoredHealth) : null;

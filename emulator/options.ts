@@ -42,9 +42,10 @@ export interface EmulatorOptions {
   /** Time each task state step takes, on the emulator clock. Default 250 ms. */
   taskDelayMs?: number;
   /**
-   * How long an emulated `docker stack deploy` takes on the emulator clock. Synchronous family:
-   * the HTTP reply waits this long (deploys are serialized, as in Portainer). Asynchronous family:
-   * the stack stays "deploying" this long. Default 0.
+   * How long an emulated `docker stack deploy` takes on the emulator clock, the emulator's own
+   * work (checks, parsing) included; work that takes longer takes longer. Deploys are serialized,
+   * as in Portainer: each holds the instance's deploy queue this long. Synchronous family: the
+   * HTTP reply waits for it. Asynchronous family: the stack stays "deploying" meanwhile. Default 0.
    */
   deployDurationMs?: number;
   /** `real` (default), `manual` (advance with `control.advance`), or your own clock. */

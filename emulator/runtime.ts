@@ -7,7 +7,7 @@ import { deployStack, removeStack, type ResolveImage } from "./deploy";
 import { validateWithDockerCli } from "./docker-cli";
 import { DeployError } from "./errors";
 import type { ResolvedOptions } from "./options";
-import { parseStackFile } from "./stack-file";
+import { parseStackFile, type StackFile } from "./stack-file";
 import { EmulatorState, type EndpointRecord } from "./state";
 import { NOT_A_MANAGER } from "./swarm";
 import { CLI_DETACH_WARNING, type PortainerVersion } from "./version";
@@ -42,11 +42,15 @@ export class Emulator {
   readonly state: EmulatorState;
   private deployQueue: Promise<unknown> = Promise.resolve();
   /**
-   * How many deploys ran and how long (wall time) the serialized deploy queue was busy with them:
-   * the real floor a client can reach, including the emulator's own work per deploy.
+   * How many deploys ran, how long (wall time) the serialized deploy queue was busy with them
+   * (the floor a client can reach), how much of that was the emulator's own work (checks,
+   * parsing, creating objects), which counts towards `deployDurationMs` rather than adding to it,
+   * and when (epoch ms, wall clock) the first deploy started and the last one ended.
    */
-  readonly deployStats = { count: 0, busyMs: 0 };
+  readonly deployStats = { count: 0, busyMs: 0, workMs: 0, firstStartedAt: null as number | null, lastEndedAt: null as number | null };
   private deployWaiters: Array<() => void> = [];
+  /** Emulator-clock time at which the last deploy's slot in the queue ends (see runStackDeploy). */
+  private slotEnd = Number.NEGATIVE_INFINITY;
 
   constructor(
     readonly options: ResolvedOptions,
@@ -76,27 +80,53 @@ export class Emulator {
 
   /**
    * Runs `docker stack deploy` for Portainer: queued behind every other deploy of the instance
-   * (Portainer's `stackDeployer` mutex), taking `deployDurationMs` on the emulator clock.
-   * `inline` is the synchronous family's deploy inside the request; `background` the
+   * (Portainer's `stackDeployer` mutex), holding the queue for `deployDurationMs` on the emulator
+   * clock in all. `inline` is the synchronous family's deploy inside the request; `background` the
    * asynchronous family's deploy after the response.
    * Resolves to `undefined` on success or the {@link DeployError} the CLI would have printed.
+   *
+   * Timing: a deploy's slot starts when Portainer would hand it the mutex (when it is queued, or
+   * when the previous slot ends if that is later) and ends `deployDurationMs` later, or when the
+   * emulator's checks and parsing end if they take longer. That work runs first, inside the slot,
+   * then the deploy waits for the rest of it and applies its changes to the swarm at its end.
+   * Applying, and a timer firing late on a busy event loop, are the emulator's own overhead: they
+   * delay this deploy's answer by that much but do not push back the next deploy's slot.
    */
   runStackDeploy(
     endpoint: EndpointRecord,
     input: StackDeployInput,
     mode: "inline" | "background",
   ): Promise<DeployError | undefined> {
+    const queuedAt = this.clock.now();
     const run = async (): Promise<DeployError | undefined> => {
       const started = performance.now();
+      this.deployStats.firstStartedAt ??= Date.now();
+      const deadline = Math.max(queuedAt, this.slotEnd) + this.options.deployDurationMs;
+      let work = 0;
       try {
+        const prepared = await this.prepareDeploy(input);
+        work += performance.now() - started;
+        this.slotEnd = Math.max(deadline, this.clock.now());
         // A background deploy always waits for a clock tick, so a manual-clock test sees the
         // stack "deploying" until it advances time.
-        if (mode === "background") await tickOn(this.clock, this.options.deployDurationMs);
-        else await sleepOn(this.clock, this.options.deployDurationMs);
-        return await this.deployNow(endpoint, input);
+        const remaining = Math.max(0, deadline - this.clock.now());
+        if (mode === "background") await tickOn(this.clock, remaining);
+        else await sleepOn(this.clock, remaining);
+        if (prepared instanceof DeployError) {
+          this.log(`deploy of ${input.name} failed: ${prepared.message}`);
+          return prepared;
+        }
+        const applying = performance.now();
+        try {
+          return this.applyDeploy(endpoint, input, prepared);
+        } finally {
+          work += performance.now() - applying;
+        }
       } finally {
         this.deployStats.count++;
         this.deployStats.busyMs += performance.now() - started;
+        this.deployStats.workMs += work;
+        this.deployStats.lastEndedAt = Date.now();
       }
     };
     const result = this.deployQueue.then(run, run);
@@ -112,7 +142,11 @@ export class Emulator {
     return new Promise((resolve) => this.deployWaiters.push(resolve));
   }
 
-  private async deployNow(endpoint: EndpointRecord, input: StackDeployInput): Promise<DeployError | undefined> {
+  /**
+   * The part of a deploy that changes nothing: the optional docker CLI check, the name check and
+   * the parsed stack file. Done first, so its time counts towards `deployDurationMs`.
+   */
+  private async prepareDeploy(input: StackDeployInput): Promise<StackFile | DeployError> {
     const env = input.env ?? [];
     // Go's exec appends the pairs to the environment; a later duplicate wins.
     const lookup = (name: string): string | undefined => {
@@ -128,7 +162,16 @@ export class Emulator {
       if (input.name.trim() === "" || input.name.trim() !== input.name) {
         return new DeployError(`invalid stack name: ${JSON.stringify(input.name)}`, "load");
       }
-      const file = parseStackFile(input.content, lookup);
+      return parseStackFile(input.content, lookup);
+    } catch (err) {
+      if (err instanceof DeployError) return err;
+      throw err;
+    }
+  }
+
+  /** The part of a deploy that changes the swarm, done at the end of the deploy's time. */
+  private applyDeploy(endpoint: EndpointRecord, input: StackDeployInput, file: StackFile): DeployError | undefined {
+    try {
       if (this.endpointDown(endpoint.id, true)) return new DeployError(UNREACHABLE_MESSAGE, "deploy");
       deployStack(
         { cluster: endpoint.cluster, images: this.state.images, clock: this.clock },

@@ -80,6 +80,8 @@ const schemas = {
 
 const ok = (ctx: ControlContext, body: unknown = { ok: true }, status = 200): void => sendJson(ctx.res, status, body);
 
+const cpuMs = (usage: NodeJS.CpuUsage): number => (usage.user + usage.system) / 1000;
+
 function stateSummary(ctx: ControlContext): Record<string, unknown> {
   const { state } = ctx.emulator;
   return {
@@ -87,6 +89,8 @@ function stateSummary(ctx: ControlContext): Record<string, unknown> {
     family: state.version.family,
     clock: { now: ctx.emulator.clock.now() },
     deploys: { ...ctx.emulator.deployStats },
+    // CPU time of the process the emulator runs in (all of it when run on its own, as by the CLI).
+    process: { cpuMs: cpuMs(process.cpuUsage()) },
     endpoints: [...state.endpoints.values()].map((e) => ({
       id: e.id,
       name: e.name,

@@ -37,6 +37,8 @@ type Phase = (tenant: Tenant, payload: Payload) => Promise<PhaseResult>;
 
 export function provisionHandler(deps: ProvisioningDeps): JobHandler {
   const { prisma, config, portainer, events } = deps;
+  /** How long Mautic's web service must run without a crash before VERIFYING passes: ten polls, at most 30 s. */
+  const verifyStableMs = Math.min(30_000, 10 * config.provisioning.pollIntervalMs);
 
   const phases: Record<TenantPhase, Phase> = {
     async PREFLIGHT(tenant, payload) {
@@ -141,7 +143,9 @@ export function provisionHandler(deps: ProvisioningDeps): JobHandler {
     },
 
     async VERIFYING(tenant) {
-      return waitForService(tenant, "mautic_web", "Mautic's web service");
+      // A crash-looping container is "running" between its crashes: the web service must stay up
+      // for a while before the tenant is called ACTIVE.
+      return waitForService(tenant, "mautic_web", "Mautic's web service", verifyStableMs);
     },
   };
 
@@ -156,12 +160,20 @@ export function provisionHandler(deps: ProvisioningDeps): JobHandler {
     }
   }
 
-  async function waitForService(tenant: Tenant, service: string, what: string): Promise<PhaseResult> {
+  async function waitForService(tenant: Tenant, service: string, what: string, stableMs = 0): Promise<PhaseResult> {
     const stack = tenant.stackName ?? "";
     const [services, tasks] = await Promise.all([portainer.listServices({ stack }), portainer.listTasks({ stack })]);
     const target = services.find((s) => s.name === `${stack}_${service}`);
     if (!target) return { done: false, waitingFor: `${service} is not in the stack yet` };
     const health = serviceHealth(stack, target, tasks);
+    if (health.state === "running" && stableMs > 0) {
+      // Every running task (the newest one decides) must have been up that long.
+      const runningSince = Math.max(
+        ...tasks.filter((t) => t.serviceId === target.id && t.state === "running").map((t) => (t.timestamp ?? t.updatedAt ?? t.createdAt ?? new Date()).getTime()),
+      );
+      const upMs = Date.now() - runningSince;
+      if (!(upMs >= stableMs)) return { done: false, waitingFor: `${service} running for ${Math.max(0, upMs / 1000).toFixed(1)} s; it must stay up ${(stableMs / 1000).toFixed(1)} s` };
+    }
     if (health.state === "running" || health.state === "complete") {
       return { done: true, message: `${what[0]!.toUpperCase()}${what.slice(1)} is ${health.state === "complete" ? "done" : "running"}.`, data: { service, running: health.running, desired: health.desired } };
     }

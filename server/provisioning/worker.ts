@@ -10,6 +10,8 @@ import type { JobType } from "../generated/prisma/enums";
 import type { Logger } from "../logger";
 import { JobQueue, type JobRow } from "./job-queue";
 
+/** How often the worker looks for jobs whose lease expired (a crashed heartbeat). */
+const RECLAIM_INTERVAL_MS = 1000;
 export type JobOutcome =
   | { kind: "done" }
   /** Not finished, nothing wrong: look again after `delayMs` (does not count as an attempt). */
@@ -105,13 +107,20 @@ export class Worker {
     return this.running.size;
   }
 
+  private lastReclaimAt = Number.NEGATIVE_INFINITY;
+
   private async tick(): Promise<void> {
     this.ticking = true;
     try {
       do {
         this.again = false;
         const now = this.now();
-        await this.queue.reclaimExpiredLeases(now);
+        // A lease lives for leaseMs after each heartbeat: checking for expired ones once a second
+        // is enough, and saves a write on every tick (several per tenant while provisioning).
+        if (now.getTime() - this.lastReclaimAt >= RECLAIM_INTERVAL_MS) {
+          await this.queue.reclaimExpiredLeases(now);
+          this.lastReclaimAt = now.getTime();
+        }
         const busy = new Set([...this.running.values()].map((r) => r.tenantId));
         const free = this.options.concurrency - this.running.size;
         const jobs = await this.queue.claim(free, busy, now, this.options.leaseMs);

@@ -5,6 +5,7 @@
 import { NotFoundError, UnavailableError, ValidationError } from "../../server/errors";
 import { LOG_TAIL_DEFAULT, LOG_TAIL_MAX, readTenantLogs, type TenantLogLine } from "../../server/tenants/tenant-logs";
 import { builder } from "../builder";
+import { resultDescriptions } from "../result-descriptions";
 import { requireVisibleTenant } from "../tenant-access";
 import { LogStreamEnum } from "./log-stream";
 import { TenantStackServiceEnum } from "./tenant-stack-service";
@@ -25,9 +26,7 @@ builder.queryField("tenantLogs", (t) =>
       "The last lines one service of a tenant's stack wrote, oldest first (all its tasks together). For an ADMIN or the tenant's owner. UnavailableError when the service does not run (not deployed yet, suspended) or Portainer cannot be reached.",
     errors: {
       types: [NotFoundError, ValidationError, UnavailableError],
-      union: { description: "The log lines, or why they cannot be read." },
-      result: { description: "The service's recent log lines." },
-      dataField: { description: "The lines, oldest first." },
+      ...resultDescriptions("tenantLogs", "The lines, oldest first."),
     },
     args: {
       tenantId: t.arg.id({ required: true, description: "The tenant's id." }),

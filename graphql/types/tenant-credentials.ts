@@ -8,6 +8,7 @@ import { NotFoundError, TooManyAttemptsError } from "../../server/errors";
 import type { TenantCredentials } from "../../server/tenants/tenant-service";
 import { CREDENTIAL_REVEALS_PER_HOUR } from "../../server/tenants/tenant-service";
 import { builder } from "../builder";
+import { resultDescriptions } from "../result-descriptions";
 import { actorOf, requireVisibleTenant } from "../tenant-access";
 
 export const TenantCredentialsRef = builder.objectRef<TenantCredentials>("TenantCredentials").implement({
@@ -36,9 +37,7 @@ builder.mutationField("revealTenantCredentials", (t) =>
     description: `Reveals a tenant's credentials (see TenantCredentials for who gets which). Recorded in the tenant's events and the audit log; at most ${CREDENTIAL_REVEALS_PER_HOUR} an hour per account.`,
     errors: {
       types: [NotFoundError, TooManyAttemptsError],
-      union: { description: "The credentials, or why they cannot be shown." },
-      result: { description: "The credentials were revealed (and the reveal recorded)." },
-      dataField: { description: "The tenant's credentials." },
+      ...resultDescriptions("revealTenantCredentials", "The tenant's credentials."),
     },
     args: { id: t.arg.id({ required: true, description: "The tenant's id." }) },
     resolve: async (_root, args, context) => {

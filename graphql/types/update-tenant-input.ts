@@ -4,6 +4,7 @@
  */
 import { ConflictError, NotFoundError, ValidationError } from "../../server/errors";
 import { builder } from "../builder";
+import { resultDescriptions } from "../result-descriptions";
 import { actorOf, requireVisibleTenant } from "../tenant-access";
 import { TenantRef } from "./tenant";
 
@@ -26,9 +27,7 @@ builder.mutationField("updateTenant", (t) =>
       "Changes a tenant's name, plan or mailer DSN. A plan or DSN change on an ACTIVE tenant queues a redeploy; on another status it applies at the next deploy. Refused while the tenant is being deleted or has a job in progress (for plan and DSN). ADMIN only.",
     errors: {
       types: [NotFoundError, ValidationError, ConflictError],
-      union: { description: "The changed tenant, or why nothing was changed." },
-      result: { description: "The tenant was changed (see its `tenant.updated` event)." },
-      dataField: { description: "The tenant after the change." },
+      ...resultDescriptions("updateTenant", "The tenant after the change."),
     },
     args: {
       id: t.arg.id({ required: true, description: "The tenant's id." }),

@@ -11,6 +11,7 @@
  */
 import type { EmulatorClock, TimerHandle } from "./clock";
 import type { FaultRegistry } from "./faults";
+import { panelJobOutput } from "./panel-jobs";
 import { placeTask } from "./placement";
 import {
   isTerminal,
@@ -39,6 +40,8 @@ export type TaskLogHook = (event: {
   slot?: number;
   hostname: string;
   image: string;
+  /** The container's environment (`KEY=value` entries of the spec, as a map). */
+  env: Readonly<Record<string, string>>;
   exitCode?: number;
 }) => Array<{ stream: "stdout" | "stderr"; text: string }>;
 
@@ -53,7 +56,10 @@ export const defaultTaskLogLines: TaskLogHook = (event) => {
         },
       ];
     case "complete":
-      return [{ stream: "stdout", text: `[portainer-emulator] ${event.serviceName} finished with exit code 0` }];
+      return [
+        ...(panelJobOutput(event.composeService, event.env) ?? []),
+        { stream: "stdout", text: `[portainer-emulator] ${event.serviceName} finished with exit code 0` },
+      ];
     case "fail":
       return [
         { stream: "stderr", text: `[portainer-emulator] ${event.serviceName} exited with code ${event.exitCode ?? 1}` },
@@ -596,6 +602,10 @@ export class TaskEngine implements Orchestrator {
             slot: task.slot,
             hostname: node?.hostname ?? "",
             image: task.spec.ContainerSpec.Image,
+            env: Object.fromEntries((task.spec.ContainerSpec.Env ?? []).map((entry) => {
+              const at = entry.indexOf("=");
+              return at < 0 ? [entry, ""] : [entry.slice(0, at), entry.slice(at + 1)];
+            })),
             exitCode: task.exitCode,
           });
     for (const line of lines) {

@@ -22,6 +22,7 @@ import { createWorker, systemDnsResolver } from "./provisioning/engine";
 import { Reconciler } from "./provisioning/reconcile";
 import type { Worker } from "./provisioning/worker";
 import { TenantService } from "./tenants/tenant-service";
+import { BackupService } from "./backups/backup-service";
 
 export interface Services {
   config: Config;
@@ -37,6 +38,7 @@ export interface Services {
   bus: EventBus;
   events: TenantEventLog;
   tenants: TenantService;
+  backups: BackupService;
   portainer: PortainerClient;
   worker: Worker;
   reconciler: Reconciler;
@@ -89,7 +91,8 @@ export function createServices(deps: {
     passwordChanges: new RateLimiter({ windowMs: 15 * 60_000, limit: 10, now: clock }),
   });
   const tenants = new TenantService(prisma, config, events, bus, () => worker?.kick(), users);
-  const provisioning = { prisma, config, logger, events, bus, portainer, secrets: tenants.secrets, resolveDns: deps.resolveDns ?? systemDnsResolver };
+  const backups = new BackupService(prisma, config, events, () => worker?.kick(), deps.now);
+  const provisioning = { prisma, config, logger, events, bus, portainer, secrets: tenants.secrets, resolveDns: deps.resolveDns ?? systemDnsResolver, backups };
   worker = createWorker(provisioning, deps.now);
   const reconciler = new Reconciler(provisioning, () => worker?.kick());
   const sessions = new SessionStore(prisma, { ...config.session, now: deps.now });
@@ -119,6 +122,7 @@ export function createServices(deps: {
     bus,
     events,
     tenants,
+    backups,
     portainer,
     worker,
     reconciler,

@@ -74,6 +74,26 @@ export interface Config {
     dnsCheck: "warn" | "strict" | "off";
     dnsTargets: string[];
   };
+  backups: {
+    /** A backup job that has not finished after this long is failed (and its ops stack removed). */
+    timeoutMs: number;
+    /** How long the backup taken before a delete with data is kept. */
+    preDeleteKeepMs: number;
+    /** Pre-upgrade backups kept per tenant (the newest). */
+    preUpgradeKeep: number;
+    /** S3-compatible storage every backup is also uploaded to; null keeps backups on the node only. */
+    s3: BackupS3Config | null;
+  };
+}
+
+export interface BackupS3Config {
+  endpoint: string;
+  bucket: string;
+  region: string;
+  /** Key prefix: empty, or ending with `/`. */
+  prefix: string;
+  accessKeyId: string;
+  secretAccessKey: string;
 }
 
 /** The APP_SECRET shipped in .env.example; refused in production. */
@@ -88,7 +108,7 @@ export class ConfigError extends Error {
 
 type Env = Record<string, string | undefined>;
 
-const FILE_SECRETS = ["APP_SECRET", "PORTAINER_API_TOKEN", "ADMIN_PASSWORD"] as const;
+const FILE_SECRETS = ["APP_SECRET", "PORTAINER_API_TOKEN", "ADMIN_PASSWORD", "BACKUP_S3_SECRET_ACCESS_KEY"] as const;
 
 const integer = (key: string, min: number, max: number) =>
   z
@@ -185,6 +205,28 @@ const schema = z.object({
   RECONCILE_INTERVAL_SECONDS: integer("RECONCILE_INTERVAL_SECONDS", 0, 86_400),
   DNS_CHECK: z.enum(["warn", "strict", "off"], { error: "DNS_CHECK must be one of warn, strict, off" }),
   TENANT_DNS_TARGETS: z.string(),
+  BACKUP_TIMEOUT_SECONDS: integer("BACKUP_TIMEOUT_SECONDS", 60, 7 * 86_400),
+  BACKUP_PRE_DELETE_KEEP_DAYS: integer("BACKUP_PRE_DELETE_KEEP_DAYS", 1, 3650),
+  BACKUP_PRE_UPGRADE_KEEP: integer("BACKUP_PRE_UPGRADE_KEEP", 1, 100),
+  BACKUP_S3_ENDPOINT: optionalString.pipe(httpUrl("BACKUP_S3_ENDPOINT").optional()),
+  BACKUP_S3_BUCKET: optionalString.pipe(
+    z
+      .string()
+      .regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, "BACKUP_S3_BUCKET must be an S3 bucket name (3-63 lower-case letters, digits, dots, hyphens)")
+      .optional(),
+  ),
+  BACKUP_S3_REGION: z.string().regex(/^[a-z0-9-]{1,32}$/, "BACKUP_S3_REGION must be a region name such as us-east-1"),
+  BACKUP_S3_PREFIX: optionalString.pipe(
+    z
+      .string()
+      .regex(/^[A-Za-z0-9!_.*'()\/-]{0,200}$/, "BACKUP_S3_PREFIX may hold letters, digits and !_.*'()/- only")
+      .refine((p) => !p.startsWith("/"), "BACKUP_S3_PREFIX must not start with /")
+      .optional(),
+  ),
+  BACKUP_S3_ACCESS_KEY_ID: optionalString.pipe(
+    z.string().regex(/^[A-Za-z0-9+/=_.-]{1,128}$/, "BACKUP_S3_ACCESS_KEY_ID must be an access key id").optional(),
+  ),
+  BACKUP_S3_SECRET_ACCESS_KEY: optionalString,
 });
 
 /** Every environment key the panel reads (the schema's, plus the *_FILE forms of secrets). */
@@ -224,6 +266,10 @@ function defaults(nodeEnv: string): Env {
     RECONCILE_INTERVAL_SECONDS: "30",
     DNS_CHECK: "warn",
     TENANT_DNS_TARGETS: "",
+    BACKUP_TIMEOUT_SECONDS: "3600",
+    BACKUP_PRE_DELETE_KEEP_DAYS: "30",
+    BACKUP_PRE_UPGRADE_KEEP: "3",
+    BACKUP_S3_REGION: "us-east-1",
   };
 }
 
@@ -282,6 +328,10 @@ export function parseConfig(rawEnv: Env, options: { cwd?: string } = {}): Config
   }
   if (!raw("ADMIN_EMAIL") !== !raw("ADMIN_PASSWORD")) {
     issues.push("ADMIN_EMAIL and ADMIN_PASSWORD (or ADMIN_PASSWORD_FILE) must be set together");
+  }
+  const s3Keys = ["BACKUP_S3_ENDPOINT", "BACKUP_S3_BUCKET", "BACKUP_S3_ACCESS_KEY_ID", "BACKUP_S3_SECRET_ACCESS_KEY"];
+  if (s3Keys.some((key) => raw(key)) && !s3Keys.every((key) => raw(key))) {
+    issues.push(`Set all of ${s3Keys.join(", ")} (or BACKUP_S3_SECRET_ACCESS_KEY_FILE) to upload backups, or none of them`);
   }
   if (!parsed.success) throw new ConfigError(issues);
 
@@ -352,6 +402,22 @@ export function parseConfig(rawEnv: Env, options: { cwd?: string } = {}): Config
       reconcileIntervalMs: e.RECONCILE_INTERVAL_SECONDS * 1000,
       dnsCheck: e.DNS_CHECK,
       dnsTargets: e.TENANT_DNS_TARGETS.split(",").map((t) => t.trim().toLowerCase()).filter(Boolean),
+    },
+    backups: {
+      timeoutMs: e.BACKUP_TIMEOUT_SECONDS * 1000,
+      preDeleteKeepMs: e.BACKUP_PRE_DELETE_KEEP_DAYS * 86_400_000,
+      preUpgradeKeep: e.BACKUP_PRE_UPGRADE_KEEP,
+      s3:
+        e.BACKUP_S3_ENDPOINT && e.BACKUP_S3_BUCKET && e.BACKUP_S3_ACCESS_KEY_ID && e.BACKUP_S3_SECRET_ACCESS_KEY
+          ? {
+              endpoint: e.BACKUP_S3_ENDPOINT.replace(/\/+$/, ""),
+              bucket: e.BACKUP_S3_BUCKET,
+              region: e.BACKUP_S3_REGION,
+              prefix: e.BACKUP_S3_PREFIX ? e.BACKUP_S3_PREFIX.replace(/\/*$/, "/") : "",
+              accessKeyId: e.BACKUP_S3_ACCESS_KEY_ID,
+              secretAccessKey: e.BACKUP_S3_SECRET_ACCESS_KEY,
+            }
+          : null,
     },
   });
 }

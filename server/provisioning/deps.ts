@@ -1,3 +1,4 @@
+import type { BackupService } from "../backups/backup-service";
 import type { Config } from "../config/env";
 import type { PrismaClient } from "../db/client";
 import type { EventBus } from "../events/event-bus";
@@ -19,4 +20,5 @@ export interface ProvisioningDeps {
   portainer: PortainerClient;
   secrets: TenantSecretBox;
   resolveDns: DnsResolver;
+  backups: BackupService;
 }

@@ -3,6 +3,7 @@
  */
 import dns from "node:dns/promises";
 import type { DnsResolver, ProvisioningDeps } from "./deps";
+import { backupHandler } from "./handlers/backup";
 import { deleteHandler, redeployHandler, resumeHandler, suspendHandler } from "./handlers/lifecycle";
 import { provisionHandler } from "./handlers/provision";
 import { Worker } from "./worker";
@@ -26,6 +27,7 @@ export function createWorker(deps: ProvisioningDeps, now?: () => Date): Worker {
       RESUME: resumeHandler(deps),
       REDEPLOY: redeployHandler(deps),
       DELETE: deleteHandler(deps),
+      BACKUP: backupHandler(deps),
     },
     {
       concurrency: config.provisioning.concurrency,

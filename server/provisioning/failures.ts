@@ -18,3 +18,12 @@ export function classify(error: unknown): unknown {
 export function messageOf(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
+
+/** Runs Portainer work, turning the failures retrying cannot fix into {@link PermanentJobError}s. */
+export async function withClassifiedErrors<T>(work: () => Promise<T>): Promise<T> {
+  try {
+    return await work();
+  } catch (error) {
+    throw classify(error);
+  }
+}

@@ -8,6 +8,7 @@
 import type { Tenant } from "../generated/prisma/client";
 import { PANEL_FILTER } from "../portainer/client";
 import type { SwarmService, SwarmTask } from "../portainer/domain";
+import { opsStackNameFor } from "../stacks/names";
 import { enqueueJob } from "./job-queue";
 import type { ProvisioningDeps } from "./deps";
 import { messageOf } from "./failures";
@@ -22,6 +23,8 @@ export interface ReconcileReport {
   orphanStacks: string[];
   /** Tenants found in a transient status without a job, given one. */
   recovered: number;
+  /** Scheduled backups that came due and were queued (the plans' schedules run with this loop). */
+  backupsQueued: number;
   error: string | null;
 }
 
@@ -78,9 +81,10 @@ export class Reconciler {
 
   private async cycle(): Promise<ReconcileReport> {
     const { prisma, portainer, logger } = this.deps;
-    const report: ReconcileReport = { at: new Date(), tenantsChecked: 0, healthChanges: 0, drift: [], orphanStacks: [], recovered: 0, error: null };
+    const report: ReconcileReport = { at: new Date(), tenantsChecked: 0, healthChanges: 0, drift: [], orphanStacks: [], recovered: 0, backupsQueued: 0, error: null };
     try {
       report.recovered = await this.recoverStranded();
+      report.backupsQueued = await this.deps.backups.runSchedule();
       const [stacks, services, tasks] = await Promise.all([
         portainer.listStacks(),
         portainer.listServices(PANEL_FILTER),
@@ -93,8 +97,9 @@ export class Reconciler {
 
       const tenants = await prisma.tenant.findMany({ where: { status: { in: ["ACTIVE", "SUSPENDED", "ERROR"] }, stackName: { not: null } } });
       const known = new Set(tenants.map((t) => t.stackName!));
-      const live = await prisma.tenant.findMany({ where: { status: { notIn: ["DELETED"] }, stackName: { not: null } }, select: { stackName: true } });
-      for (const t of live) known.add(t.stackName!);
+      const live = await prisma.tenant.findMany({ where: { status: { notIn: ["DELETED"] }, stackName: { not: null } }, select: { stackName: true, slug: true } });
+      // A live tenant's ops stack (a backup or restore under way) belongs to it too.
+      for (const t of live) known.add(t.stackName!).add(opsStackNameFor(t.slug));
       for (const stack of servicesByStack.keys()) if (stack && !known.has(stack)) report.orphanStacks.push(stack);
       if (report.orphanStacks.length > 0) logger.warn({ stacks: report.orphanStacks }, "stacks with the panel's label belong to no tenant");
 

@@ -144,7 +144,7 @@ function sandbox(options: { dumpMode?: "ok" | "fail" | "truncated"; dumpRow?: st
       const withS3 = extraEnv.S3 === "1" ? s3Env() : {};
       const { S3: _ignored, ...rest } = extraEnv;
       try {
-        const { stdout, stderr } = await run("/bin/bash", [script], { env: { ...env, ...withS3, ...rest }, timeout: 30_000 });
+        const { stdout, stderr } = await run("/bin/bash", [script], { env: { ...env, ...withS3, ...rest } as NodeJS.ProcessEnv, timeout: 30_000 });
         return { status: 0, stdout, stderr };
       } catch (error) {
         const e = error as { code?: number; stdout?: string; stderr?: string };

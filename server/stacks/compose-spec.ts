@@ -89,7 +89,8 @@ export interface ComposeDeploy {
 }
 
 export interface ComposeRestartPolicy {
-  readonly condition: "any" | "on-failure";
+  /** `none` for one-shot jobs whose failure the panel handles itself. */
+  readonly condition: "any" | "on-failure" | "none";
   readonly delay: string;
   readonly window?: string;
   readonly max_attempts?: number;
@@ -102,14 +103,19 @@ export interface ComposeUpdateConfig {
   readonly monitor?: string;
 }
 
-/** Either the tenant's own overlay network or a reference to the external Traefik network. */
+/** The tenant's own overlay network, or a network used by name (Traefik's, or the tenant's from an ops job). */
 export type ComposeNetwork =
   | { readonly driver: "overlay"; readonly labels: StringMap }
   | { readonly external: true; readonly name: string };
 
-export interface ComposeVolume {
-  readonly labels: StringMap;
-}
+/**
+ * A stack's own volume (`<stack>_<key>`), one with a fixed `name` that outlives any stack (the
+ * backup volume), or another stack's volume used by name (an ops job mounting the tenant's data).
+ */
+export type ComposeVolume =
+  | { readonly labels: StringMap }
+  | { readonly name: string; readonly labels: StringMap }
+  | { readonly external: true; readonly name: string };
 
 /** Configs and secrets are created by the provisioning engine before the deploy, so the stack only names them. */
 export interface ComposeExternalObject {

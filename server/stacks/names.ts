@@ -53,6 +53,22 @@ export function stackNameFor(slug: string): string {
 }
 
 /**
+ * The companion stack that runs a tenant's one-shot operations (backup, restore) next to its stack:
+ * one at a time per tenant, removed when the operation ends.
+ */
+export function opsStackNameFor(slug: string): string {
+  return `${stackNameFor(slug)}-ops`;
+}
+
+/** The service of the ops stack that runs the operation (`<ops stack>_job`). */
+export const OPS_SERVICE = "job";
+
+/** The per-tenant volume backups are written to; a fixed name, so it outlives the ops stacks. */
+export function backupVolumeNameFor(slug: string): string {
+  return `${stackNameFor(slug)}-backups`;
+}
+
+/**
  * The Traefik router and service name of a tenant. It equals the stack name: Traefik drops every router
  * defined twice, and a stack name is already unique on the swarm, so two tenants can never collide.
  */

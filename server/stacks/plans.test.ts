@@ -68,12 +68,14 @@ describe("built-in plans", () => {
 
 describe("loadPlans(file)", () => {
   it("replaces the presets with the file's plans", () => {
-    const path = file(JSON.stringify({ defaultPlan: "tiny", plans: { tiny: validPlan, "no-label": { ...validPlan, label: undefined } } }));
+    const nightly = { everyHours: 24 * 7, keep: 4 };
+    const path = file(JSON.stringify({ defaultPlan: "tiny", plans: { tiny: { ...validPlan, backups: nightly }, "no-label": { ...validPlan, label: undefined } } }));
     expect(loadPlans(path)).toStrictEqual({
       defaultPlan: "tiny",
       plans: {
-        tiny: { name: "tiny", ...validPlan },
-        "no-label": { name: "no-label", ...validPlan, label: "no-label" },
+        tiny: { name: "tiny", ...validPlan, backups: nightly },
+        // Without a backups entry: daily, keep 7.
+        "no-label": { name: "no-label", ...validPlan, label: "no-label", backups: { everyHours: 24, keep: 7 } },
       },
     });
   });
@@ -104,6 +106,7 @@ describe("loadPlans(file)", () => {
           colour: "red",
         },
         reserved: { ...validPlan, services: { ...validPlan.services, worker: service(1, 512, 2, 1024) } },
+        hoarder: { ...validPlan, backups: { everyHours: -1, keep: 0 } },
       },
     };
     expect(problemsOf(file(JSON.stringify(broken)))).toStrictEqual([
@@ -118,7 +121,9 @@ describe("loadPlans(file)", () => {
       'plans.greedy: Unrecognized key: "colour"',
       "plans.reserved.services.worker.reservations.cpus: must not exceed the limit (1)",
       "plans.reserved.services.worker.reservations.memoryMiB: must not exceed the limit (512)",
-      'defaultPlan: "gold" is not one of the plans (Tiny, half, greedy, reserved)',
+      "plans.hoarder.backups.everyHours: must be at least 0 (no schedule)",
+      "plans.hoarder.backups.keep: must be at least 1",
+      'defaultPlan: "gold" is not one of the plans (Tiny, half, greedy, reserved, hoarder)',
     ]);
   });
 

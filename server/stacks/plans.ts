@@ -29,12 +29,24 @@ export interface WorkerConsumers {
   readonly failed: number;
 }
 
+/** When the panel backs a tenant up on its own, and how many of those backups it keeps. */
+export interface BackupPolicy {
+  /** Hours between scheduled backups; 0 turns the schedule off. */
+  readonly everyHours: number;
+  /** Scheduled backups kept per tenant (the newest); older ones are removed by the next backup. */
+  readonly keep: number;
+}
+
+/** The policy of a plan that does not say. */
+export const DEFAULT_BACKUP_POLICY: BackupPolicy = { everyHours: 24, keep: 7 };
+
 /** One plan. */
 export interface Plan {
   readonly name: string;
   readonly label: string;
   readonly services: Readonly<Record<PlanService, ServiceResources>>;
   readonly workers: WorkerConsumers;
+  readonly backups: BackupPolicy;
 }
 
 /** All plans an admin can choose from, and the one new tenants get by default. */
@@ -76,6 +88,7 @@ export const BUILTIN_PLANS: PlanCatalog = {
         install: { limits: res(1, 768), reservations: res(0, 256) },
       },
       workers: { email: 1, hit: 1, failed: 1 },
+      backups: { everyHours: 24, keep: 7 },
     },
     standard: {
       name: "standard",
@@ -88,6 +101,7 @@ export const BUILTIN_PLANS: PlanCatalog = {
         install: { limits: res(1, 1024), reservations: res(0, 256) },
       },
       workers: { email: 2, hit: 1, failed: 1 },
+      backups: { everyHours: 24, keep: 14 },
     },
     large: {
       name: "large",
@@ -100,6 +114,7 @@ export const BUILTIN_PLANS: PlanCatalog = {
         install: { limits: res(2, 1536), reservations: res(0, 512) },
       },
       workers: { email: 3, hit: 2, failed: 1 },
+      backups: { everyHours: 12, keep: 28 },
     },
   },
 };
@@ -147,6 +162,15 @@ const planSchema = z.strictObject(
       object,
     ),
     workers: z.strictObject({ email: consumers, hit: consumers, failed: consumers }, object),
+    backups: z
+      .strictObject(
+        {
+          everyHours: z.int(expect("must be a whole number of hours")).min(0, { error: "must be at least 0 (no schedule)" }).max(8760, { error: "must be at most 8760 (a year)" }),
+          keep: z.int(expect("must be a whole number")).min(1, { error: "must be at least 1" }).max(1000, { error: "must be at most 1000" }),
+        },
+        object,
+      )
+      .optional(),
   },
   object,
 );
@@ -201,7 +225,13 @@ export function parsePlanCatalog(json: unknown): { ok: true; catalog: PlanCatalo
         problems.push(`${at}.memoryMiB: must not exceed the limit (${limits.memoryMiB})`);
       }
     }
-    plans[name] = { name, label: parsed.data.label ?? name, services: parsed.data.services, workers: parsed.data.workers };
+    plans[name] = {
+      name,
+      label: parsed.data.label ?? name,
+      services: parsed.data.services,
+      workers: parsed.data.workers,
+      backups: parsed.data.backups ?? DEFAULT_BACKUP_POLICY,
+    };
   }
   const defaultPlan = typeof rawDefault === "string" ? rawDefault : (names[0] ?? "");
   if (typeof rawDefault === "string" && !names.includes(rawDefault)) {
@@ -218,7 +248,8 @@ export function parsePlanCatalog(json: unknown): { ok: true; catalog: PlanCatalo
  *
  * File format: `{ "defaultPlan"?: string, "plans": { "<name>": { "label"?: string,
  * "services": { "db"|"web"|"cron"|"worker"|"install": { "limits": { "cpus", "memoryMiB" },
- * "reservations": { "cpus", "memoryMiB" } } }, "workers": { "email", "hit", "failed" } } } }`.
+ * "reservations": { "cpus", "memoryMiB" } } }, "workers": { "email", "hit", "failed" },
+ * "backups"?: { "everyHours", "keep" } } } }` (backups default to daily, keep 7).
  */
 export function loadPlans(filePath?: string): PlanCatalog {
   if (filePath === undefined || filePath === "") return BUILTIN_PLANS;

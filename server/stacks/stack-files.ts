@@ -87,3 +87,27 @@ export function tenantStackAssets(
     }),
   };
 }
+
+/** The scripts of the one-shot operations the ops stack runs (files/backup-tenant.sh, files/restore-tenant.sh). */
+export type OpsKind = "backup" | "restore";
+
+const OPS_FILE_NAMES: Readonly<Record<OpsKind, string>> = { backup: "backup-tenant.sh", restore: "restore-tenant.sh" };
+const opsCache = new Map<string, Readonly<Record<OpsKind, StackFile>>>();
+
+/** Reads the backup and restore scripts (once per directory) with their hashes. */
+export function loadOpsScripts(dir: string = DEFAULT_STACK_FILES_DIR): Readonly<Record<OpsKind, StackFile>> {
+  const cached = opsCache.get(dir);
+  if (cached) return cached;
+  const read = (kind: OpsKind): StackFile => {
+    const content = readFileSync(join(dir, OPS_FILE_NAMES[kind]), "utf8");
+    return { fileName: OPS_FILE_NAMES[kind], content, sha256: createHash("sha256").update(content).digest("hex") };
+  };
+  const scripts = { backup: read("backup"), restore: read("restore") };
+  opsCache.set(dir, scripts);
+  return scripts;
+}
+
+/** The config holding an ops script for one tenant: `mautic-<slug>-<kind>-<12 hex>` (at most 60 characters). */
+export function opsConfigName(slug: string, kind: OpsKind, file: StackFile): string {
+  return `${stackNameFor(slug)}-${kind}-${file.sha256.slice(0, 12)}`;
+}

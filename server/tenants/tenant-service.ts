@@ -337,7 +337,8 @@ export class TenantService {
     let type: JobType;
     let payload: Record<string, unknown> = {};
     if (rule.job === "last-failed") {
-      const failed = await tx.job.findFirst({ where: { tenantId: id, status: "FAILED" }, orderBy: { createdAt: "desc" } });
+      // A failed backup never put the tenant in ERROR: what to retry is the last failed lifecycle job.
+      const failed = await tx.job.findFirst({ where: { tenantId: id, status: "FAILED", type: { not: "BACKUP" } }, orderBy: { createdAt: "desc" } });
       type = failed?.type ?? "PROVISION";
       // Resume where it stopped: the payload carries the phase reached.
       payload = failed ? { ...(JSON.parse(failed.payload) as Record<string, unknown>), retried: true } : {};

@@ -7,35 +7,20 @@
 import { isPortainerError } from "../../portainer/errors";
 import { PANEL_LABELS } from "../../stacks/names";
 import type { ProvisioningDeps } from "../deps";
-import { classify, messageOf } from "../failures";
+import { messageOf, withClassifiedErrors } from "../failures";
 import { serviceHealth } from "../health";
 import { tenantStackSpec } from "../tenant-stack";
 import { PermanentJobError, type JobContext, type JobHandler, type JobOutcome } from "../worker";
-import { actorOf, ensureTenantObjects, loadTenant, setStatus } from "./shared";
+import { actorOf, ensureTenantObjects, loadTenant, retryRecorder, setStatus } from "./shared";
 
 function failureRecorder(deps: ProvisioningDeps, what: string): Pick<JobHandler, "onFailure" | "onRetry"> {
   return {
-    async onRetry(ctx, error, attempt, delayMs) {
-      await deps.events.record({
-        tenantId: ctx.job.tenantId,
-        type: "job.retrying",
-        level: "WARN",
-        message: `${what} failed: ${messageOf(error)} Retrying in ${Math.round(delayMs / 1000)} s (attempt ${attempt + 1} of ${ctx.job.maxAttempts}).`,
-      });
-    },
+    onRetry: retryRecorder(deps, what),
     async onFailure(ctx, error) {
       const tenant = await loadTenant(deps.prisma, ctx.job.tenantId);
       await setStatus(deps, tenant, "ERROR", { type: "job.failed", level: "ERROR", message: `${what} failed: ${messageOf(error)}`, reason: `${what}: ${messageOf(error)}` });
     },
   };
-}
-
-async function withClassifiedErrors<T>(work: () => Promise<T>): Promise<T> {
-  try {
-    return await work();
-  } catch (error) {
-    throw classify(error);
-  }
 }
 
 async function requireStack(deps: ProvisioningDeps, stackId: number | null, stackName: string | null) {

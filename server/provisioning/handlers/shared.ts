@@ -6,7 +6,8 @@ import type { ProvisioningDeps } from "../deps";
 import type { JobRow } from "../job-queue";
 import type { TenantStackAssets } from "../../stacks/stack-files";
 import { tenantObjectLabels, tenantSecretValues } from "../tenant-stack";
-import { PermanentJobError } from "../worker";
+import { messageOf } from "../failures";
+import { PermanentJobError, type JobHandler } from "../worker";
 
 export async function loadTenant(prisma: PrismaClient, id: string): Promise<Tenant> {
   const tenant = await prisma.tenant.findUnique({ where: { id } });
@@ -89,11 +90,24 @@ export async function ensureTenantObjects(
   return { created, total: configs.length + secrets.length };
 }
 
-async function ignoreConflict<T>(promise: Promise<T>): Promise<void> {
+/** Awaits a create; a 409 means it exists already (made by an earlier attempt whose answer was lost). */
+export async function ignoreConflict<T>(promise: Promise<T>): Promise<void> {
   try {
     await promise;
   } catch (error) {
     // Created meanwhile (by an earlier attempt whose answer was lost): what we wanted exists.
     if ((error as { code?: string }).code !== "CONFLICT") throw error;
   }
+}
+
+/** A job's `onRetry`: a WARN event saying what failed and when the next attempt comes. */
+export function retryRecorder(deps: Pick<ProvisioningDeps, "events">, what: string): NonNullable<JobHandler["onRetry"]> {
+  return async (ctx, error, attempt, delayMs) => {
+    await deps.events.record({
+      tenantId: ctx.job.tenantId,
+      type: "job.retrying",
+      level: "WARN",
+      message: `${what} failed: ${messageOf(error)} Retrying in ${Math.round(delayMs / 1000)} s (attempt ${attempt + 1} of ${ctx.job.maxAttempts}).`,
+    });
+  };
 }

@@ -54,6 +54,8 @@ describe("the authorization matrix", () => {
     { field: "auditLog", kind: "query", source: "query { auditLog(first: 5) { edges { node { id } } } }", expect: ADMIN_ONLY },
     { field: "apiTokens", kind: "query", source: "query { apiTokens(first: 50) { edges { node { id owner { email } } } } }", expect: SIGNED_IN },
     { field: "node", kind: "query", source: "query($id: ID!) { node(id: $id) { id } }", variables: () => ({ id: ids.tenantA }), expect: { ...OWNER_SCOPED, otherClient: "NULL" } },
+    // Another client's tenant id gives an empty page, like an unknown id.
+    { field: "backups", kind: "query", source: "query($id: ID!) { backups(tenantId: $id, first: 5) { edges { node { id name tenant { domain } } } } }", variables: () => ({ id: ids.tenantA }), expect: SIGNED_IN },
     { field: "passwordLink", kind: "query", source: `query { passwordLink(token: "not-a-link") { email } }`, expect: { ...PUBLIC, admin: "NULL", owner: "NULL", otherClient: "NULL", adminToken: "NULL", clientToken: "NULL", anonymous: "NULL", revokedToken: "NULL", expiredToken: "NULL" } },
 
     { field: "login", kind: "mutation", source: `mutation { ${typed("login", `(email: "nobody@example.com", password: "wrong password 123")`)} }`, expect: PUBLIC },
@@ -69,6 +71,8 @@ describe("the authorization matrix", () => {
     })),
     { field: "deleteTenant", kind: "mutation", source: `mutation($id: ID!) { ${typed("deleteTenant", `(id: $id, deleteData: true, confirm: "wrong")`)} }`, variables: () => ({ id: ids.tenantA }), expect: ADMIN_ONLY },
     { field: "revealTenantCredentials", kind: "mutation", source: `mutation($id: ID!) { ${typed("revealTenantCredentials", "(id: $id)")} }`, variables: () => ({ id: ids.tenantA }), expect: OWNER_SCOPED },
+    // The tenant is PENDING (no worker here): an allowed caller gets a ConflictError.
+    { field: "createBackup", kind: "mutation", source: `mutation($id: ID!) { ${typed("createBackup", "(tenantId: $id)")} }`, variables: () => ({ id: ids.tenantA }), expect: OWNER_SCOPED },
     { field: "createUser", kind: "mutation", source: `mutation { ${typed("createUser", `(input: { email: "not an e-mail", role: CLIENT })`)} }`, expect: ADMIN_ONLY },
     { field: "updateUser", kind: "mutation", source: `mutation($id: ID!) { ${typed("updateUser", `(id: $id, input: { email: "not an e-mail" })`)} }`, variables: () => ({ id: ids.owner }), expect: ADMIN_ONLY },
     // An admin deleting themself is refused with a ConflictError, after authorization.

@@ -35,6 +35,9 @@ import "./types/node";
 import "./types/actor-type";
 import "./types/api-token";
 import "./types/audit-entry";
+import "./types/backup-trigger";
+import "./types/backup-status";
+import "./types/backup";
 
 export const schema = builder.toSchema();
 auditMutations(schema);

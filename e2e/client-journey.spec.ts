@@ -95,6 +95,21 @@ test("a client sees only their own tenant, its live log, recent logs and the Mau
   await expectNoReload(client);
   await screenshot(client, "client-tenant");
 
+  // A backup of her own tenant, followed live to the end.
+  const backups = client.getByTestId("backups");
+  await expect(backups).toContainText("This plan backs up every day and keeps the 14 newest scheduled backups.");
+  await expect(backups.getByTestId("backups-empty")).toBeVisible();
+  await backups.getByRole("button", { name: "Back up now" }).click();
+  await expect(client.getByTestId("toast")).toContainText("Backup requested");
+  await expect(log).toContainText(/Backup gina-studio-\d{8}-\d{6}-manual-[0-9a-f]{4} requested \(manual\)\./);
+  const backupRow = backups.getByTestId("backup-row").first();
+  await expect(backupRow).toContainText("SUCCEEDED", { timeout: 30_000 });
+  await expect(backupRow).toContainText("volume:gina-studio-");
+  await expect(backupRow).toContainText(/\d\.\d MiB/);
+  await expect(backupRow).toContainText(/sha256 [0-9a-f]{16}…/);
+  await expect(log).toContainText(/Backup gina-studio-\S+ done: \d\.\d MiB/);
+  await screenshot(client, "client-backups");
+
   // On a phone: nothing wider than the screen.
   await client.setViewportSize({ width: 375, height: 800 });
   await expectFitsWidth(client, "the tenant page");

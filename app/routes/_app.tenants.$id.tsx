@@ -3,6 +3,7 @@ import { Form, Link, Outlet, useActionData, useFetcher, useLoaderData, useRouteL
 import { useEffect, useRef, useState } from "react";
 import { GeneralErrorBoundary } from "../components/error-boundary";
 import * as page from "../components/page.css";
+import { BackupsSection } from "../components/tenant/backups-section";
 import { PhaseStepper } from "../components/tenant/phase-stepper";
 import { HealthBadge, TenantStatusBadge } from "../components/tenant/status";
 import * as t from "../components/tenant.css";
@@ -27,6 +28,7 @@ import { useFetcherAnswer } from "../components/use-fetcher-answer";
 import { useLiveEvents } from "../components/use-live-events";
 import { useQuietRevalidate } from "../components/use-quiet-revalidate";
 import { getUser, requireUser } from "../utils/auth.server";
+import { createBackup, listBackups } from "../utils/backups.server";
 import { withFlash, type FlashKey } from "../utils/flash";
 import { failureStatus, formErrors, formString, isSuccess } from "../utils/graphql.server";
 import { dropOwnerInvite, peekOwnerInvite } from "../utils/owner-invites.server";
@@ -60,12 +62,15 @@ export async function loader({ params, request, context }: LoaderFunctionArgs) {
   const viewer = await requireUser(request, context);
   const loaded = await getTenant(context, params.id!);
   // The edit form's plans (ADMIN only: a client changes nothing here).
-  const plans = viewer.role === "ADMIN" ? (await tenantFormOptions(context)).plans : [];
+  const [plans, backups] = await Promise.all([
+    viewer.role === "ADMIN" ? tenantFormOptions(context).then((o) => o.plans) : Promise.resolve([]),
+    listBackups(context, loaded.tenant.id, loaded.tenant.plan),
+  ]);
   // A new owner's set-password link, handed over from the create-tenant action (see owner-invites.server.ts).
   const handle = new URL(request.url).searchParams.get("invite");
-  if (!handle) return { ...loaded, plans, invite: null, inviteHandle: null, inviteGone: false };
+  if (!handle) return { ...loaded, plans, backups, invite: null, inviteHandle: null, inviteGone: false };
   const invite = peekOwnerInvite(handle, viewer.id, loaded.tenant.id);
-  return data({ ...loaded, plans, invite, inviteHandle: invite ? handle : null, inviteGone: !invite }, { headers: NO_STORE });
+  return data({ ...loaded, plans, backups, invite, inviteHandle: invite ? handle : null, inviteGone: !invite }, { headers: NO_STORE });
 }
 
 /** What an action answers when it does not redirect: an error to show, or revealed credentials. */
@@ -121,6 +126,12 @@ export async function action({ params, request, context }: ActionFunctionArgs) {
       const { fieldErrors, formError } = formErrors(result);
       return data<ActionData>({ intent, values, fieldErrors, error: formError }, { status: failureStatus(result) });
     }
+    case "backup": {
+      const result = await createBackup(context, id);
+      if (isSuccess(result)) throw redirect(`${withFlash(here, "backup-requested")}#backups-heading`);
+      if (result.__typename === "NotFoundError") throw notFound();
+      return data<ActionData>({ intent, error: result.message }, { status: failureStatus(result) });
+    }
     case "delete": {
       const result = await deleteTenant(context, id, form.get("deleteData") === "on", formString(form, "confirm"));
       if (isSuccess(result)) throw redirect(withFlash(here, "tenant-delete"));
@@ -140,7 +151,7 @@ export async function action({ params, request, context }: ActionFunctionArgs) {
 }
 
 /** Events after which the page's facts (status, phase, health) are fetched again. */
-const REFRESHING = /^(status\.|tenant\.|phase\.(started|failed)|health\.|job\.failed|drift\.)/;
+const REFRESHING = /^(status\.|tenant\.|phase\.(started|failed)|health\.|job\.failed|drift\.|backup\.)/;
 
 const OPERATIONS: readonly { intent: TenantAction; label: string; busy: string; when: readonly string[] }[] = [
   { intent: "retry", label: "Retry provisioning", busy: "Retrying…", when: ["ERROR"] },
@@ -156,7 +167,7 @@ export default function TenantPage() {
 }
 
 function TenantView() {
-  const { tenant, events: initial, plans, invite, inviteHandle, inviteGone } = useLoaderData<typeof loader>();
+  const { tenant, events: initial, plans, backups, invite, inviteHandle, inviteGone } = useLoaderData<typeof loader>();
   const shell = useRouteLoaderData<typeof shellLoader>("routes/_app");
   const admin = shell?.user.role === "ADMIN";
   const here = `/tenants/${tenant.id}`;
@@ -170,6 +181,7 @@ function TenantView() {
   const operate = useFetcher<typeof action>();
   const edit = useFetcher<typeof action>();
   const remove = useFetcher<typeof action>();
+  const backup = useFetcher<typeof action>();
   const answer = (fetched: ActionData | undefined, intents: readonly string[]): ActionData | undefined =>
     fetched ?? (posted && intents.includes(posted.intent) ? posted : undefined);
   const revealed = answer(useFetcherAnswer(reveal), ["reveal"]);
@@ -177,6 +189,7 @@ function TenantView() {
   const editAnswer = useFetcherAnswer(edit);
   const edited = answer(editAnswer, ["update"]);
   const removed = answer(useFetcherAnswer(remove), ["delete"]);
+  const backedUp = answer(useFetcherAnswer(backup), ["backup"]);
 
   const refresh = useQuietRevalidate();
   const pending = useRef<ReturnType<typeof setTimeout> | null>(null);
@@ -499,6 +512,19 @@ function TenantView() {
             ) : null}
           </section>
         </div>
+      ) : null}
+
+      {live ? (
+        <BackupsSection
+          backups={backups.backups}
+          more={backups.more}
+          schedule={backups.schedule}
+          canBackUp={tenant.status === "ACTIVE"}
+          form={backup.Form}
+          action={here}
+          busy={backup.state !== "idle"}
+          error={backedUp?.error}
+        />
       ) : null}
 
       <section aria-labelledby="log" className={page.section}>

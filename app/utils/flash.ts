@@ -19,6 +19,7 @@ export const FLASH_MESSAGES = {
   "tenant-resume": "Resume requested: the stack starts again shortly.",
   "tenant-redeploy": "Redeploy requested: the current settings and plan are being applied.",
   "tenant-delete": "Deletion requested: the tenant's stack is being removed.",
+  "backup-requested": "Backup requested: it starts once the tenant's other work is done. Follow it under Backups.",
 } as const;
 
 export type FlashKey = keyof typeof FLASH_MESSAGES;

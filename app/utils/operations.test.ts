@@ -10,6 +10,7 @@ import { describe, expect, it } from "vitest";
 import { schema } from "../../graphql/schema";
 import * as audit from "./audit.server";
 import * as auth from "./auth.server";
+import * as backups from "./backups.server";
 import * as portainer from "./portainer.server";
 import * as tenants from "./tenants.server";
 import * as tokens from "./tokens.server";
@@ -53,6 +54,8 @@ describe("the UI's GraphQL operations", () => {
     "tenants.revealCredentials": () => tenants.revealCredentials(context, "t"),
     "tenants.tenantLogs": () => tenants.tenantLogs(context, "t", "MAUTIC_WEB", 100),
     "tenants.updateTenant": () => tenants.updateTenant(context, "t", { name: "n", mailerDsn: "" }),
+    "backups.listBackups": () => backups.listBackups(context, "t", "standard"),
+    "backups.createBackup": () => backups.createBackup(context, "t"),
     "portainer.portainerStatus": () => portainer.portainerStatus(context),
     "users.listUsers": () => users.listUsers(context, { search: null, role: null, after: null, before: null }),
     "users.listClientChoices": () => users.listClientChoices(context),

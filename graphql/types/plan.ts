@@ -13,6 +13,8 @@ export const PlanRef = builder.objectRef<Plan & { isDefault: boolean }>("Plan").
     isDefault: t.exposeBoolean("isDefault", { description: "Whether tenants created without a plan get this one." }),
     memoryLimitMiB: t.int({ description: "Memory limit of all long-running services together.", resolve: (p) => mib(p, "limits") }),
     memoryReservedMiB: t.int({ description: "Memory reserved on the tenant's node.", resolve: (p) => mib(p, "reservations") }),
+    backupEveryHours: t.int({ description: "Hours between the scheduled backups of a tenant on this plan; 0: no schedule.", resolve: (p) => p.backups.everyHours }),
+    backupsKept: t.int({ description: "Scheduled backups kept per tenant (the newest); older ones are removed.", resolve: (p) => p.backups.keep }),
   }),
 });
 

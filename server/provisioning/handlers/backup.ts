@@ -13,6 +13,7 @@ import { buildOpsStack, type OpsJob, type OpsS3Settings } from "../../stacks/bui
 import { backupVolumeNameFor, OPS_SERVICE, opsStackNameFor, PANEL_LABELS, tenantSecretNames } from "../../stacks/names";
 import { renderStackYaml } from "../../stacks/render";
 import { loadOpsScripts, opsConfigName, type OpsKind } from "../../stacks/stack-files";
+import { formatBytes } from "../../format";
 import { redact, tenantSecretNeedles } from "../../tenants/tenant-logs";
 import type { ProvisioningDeps } from "../deps";
 import { messageOf, withClassifiedErrors } from "../failures";
@@ -76,8 +77,9 @@ export function backupHandler(deps: ProvisioningDeps): JobHandler {
       await emit({
         tenantId: tenant.id,
         type: "backup.started",
-        message: `Backing up the database and the config and media volumes${tenant.nodeHostname ? ` on ${tenant.nodeHostname}` : ""}${config.backups.s3 ? `, then uploading to s3://${config.backups.s3.bucket}` : ""}.`,
-        data: { backupId: backup.id, stack: opsStackNameFor(tenant.slug) },
+        // Clients read these events too: the node and the bucket stay in `data`, for admins and the API.
+        message: `Backing up the database and the config and media volumes${config.backups.s3 ? ", then copying the archive off-site" : ""}.`,
+        data: { backupId: backup.id, stack: opsStackNameFor(tenant.slug), node: tenant.nodeHostname, bucket: config.backups.s3?.bucket ?? null },
       });
     });
     return { kind: "wait", delayMs: config.provisioning.pollIntervalMs, payload: { ...payload, stackId, startedAt: startedAt.toISOString(), expire } };
@@ -195,16 +197,4 @@ function safeJson(text: string): unknown {
   } catch {
     return null;
   }
-}
-
-/** 1536 → "1.5 KiB". */
-export function formatBytes(bytes: number): string {
-  const units = ["bytes", "KiB", "MiB", "GiB", "TiB"];
-  let value = bytes;
-  let unit = 0;
-  while (value >= 1024 && unit < units.length - 1) {
-    value /= 1024;
-    unit++;
-  }
-  return unit === 0 ? `${bytes} bytes` : `${value.toFixed(1)} ${units[unit]}`;
 }

@@ -1,0 +1,99 @@
+/**
+ * The Backups section of a tenant's page: the newest backups with their state, size and checksum,
+ * and "Back up now" for an ADMIN or the tenant's owner while the tenant is ACTIVE.
+ */
+import type { FetcherWithComponents } from "@remix-run/react";
+import * as page from "../page.css";
+import { Badge, Button, formatDateTime, Notice, Table, Td, Th, type BadgeTone } from "../ui";
+import * as ui from "../ui.css";
+
+export interface BackupView {
+  id: string;
+  name: string;
+  trigger: string;
+  status: string;
+  sizeText: string | null;
+  sha256: string | null;
+  location: string | null;
+  error: string | null;
+  mauticImage: string;
+  createdAt: string;
+  finishedAt: string | null;
+  expiresAt: string | null;
+}
+
+const STATUS_TONE: Record<string, BadgeTone> = { QUEUED: "neutral", RUNNING: "info", SUCCEEDED: "success", FAILED: "danger", EXPIRED: "neutral" };
+const TRIGGER_TEXT: Record<string, string> = { MANUAL: "manual", SCHEDULE: "scheduled", PRE_UPGRADE: "before an upgrade", PRE_DELETE: "before deletion" };
+
+export function BackupsSection(props: {
+  backups: readonly BackupView[];
+  more: boolean;
+  /** The tenant is ACTIVE: a backup can be taken now. */
+  canBackUp: boolean;
+  schedule: string;
+  form: FetcherWithComponents<unknown>["Form"];
+  action: string;
+  busy: boolean;
+  error: string | null | undefined;
+}) {
+  const { backups, form: BackupForm } = props;
+  return (
+    <section className={`${ui.card} ${page.section}`} aria-labelledby="backups-heading" data-testid="backups">
+      <h2 id="backups-heading" className={page.sectionTitle}>
+        Backups
+      </h2>
+      <p>
+        Each backup holds the database and the config and media files, in one archive on the tenant&apos;s node. {props.schedule} Mautic keeps
+        serving while a backup runs.
+      </p>
+      {props.error ? <Notice tone="error">{props.error}</Notice> : null}
+      {props.canBackUp ? (
+        <BackupForm method="post" action={props.action}>
+          <input type="hidden" name="intent" value="backup" />
+          <Button busy={props.busy} busyLabel="Requesting…">
+            Back up now
+          </Button>
+        </BackupForm>
+      ) : (
+        <p className={page.muted}>A backup can be taken while the tenant is ACTIVE: its database must be running.</p>
+      )}
+      {backups.length === 0 ? (
+        <p className={page.muted} data-testid="backups-empty">
+          No backup yet.
+        </p>
+      ) : (
+        <Table caption="Backups, newest first" captionHidden data-testid="backup-list">
+          <thead>
+            <tr>
+              <Th>Taken (UTC)</Th>
+              <Th>Why</Th>
+              <Th>State</Th>
+              <Th>Size</Th>
+              <Th>Archive</Th>
+            </tr>
+          </thead>
+          <tbody>
+            {backups.map((b) => (
+              <tr key={b.id} data-testid="backup-row">
+                <Td nowrap>{formatDateTime(b.createdAt, { zone: false })}</Td>
+                <Td>{TRIGGER_TEXT[b.trigger] ?? b.trigger}</Td>
+                <Td>
+                  <Badge tone={STATUS_TONE[b.status] ?? "neutral"}>{b.status}</Badge>
+                  {b.error ? <div className={page.muted}>{b.error}</div> : null}
+                  {b.expiresAt && b.status === "SUCCEEDED" ? <div className={page.muted}>Kept until {formatDateTime(b.expiresAt)}</div> : null}
+                </Td>
+                <Td nowrap>{b.sizeText ?? "—"}</Td>
+                <Td mono>
+                  <div>{b.location ?? b.name}</div>
+                  {b.sha256 ? <div className={page.muted} title={`SHA-256 ${b.sha256}`}>sha256 {b.sha256.slice(0, 16)}…</div> : null}
+                  <div className={page.muted}>{b.mauticImage}</div>
+                </Td>
+              </tr>
+            ))}
+          </tbody>
+        </Table>
+      )}
+      {props.more ? <p className={page.muted}>Older backups are listed by the API (`backups`).</p> : null}
+    </section>
+  );
+}

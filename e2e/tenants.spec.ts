@@ -130,6 +130,9 @@ test("an admin creates a tenant, watches it provision live, then suspends, resum
   await page.getByRole("button", { name: "Delete tenant" }).click();
   await expect(page.getByTestId("toast")).toContainText("Deletion requested");
   await expect(page.getByTestId("tenant-status")).toHaveText("DELETED", { timeout: 60_000 });
+  // With the data: a final backup first, then the removal.
+  await expect(log).toContainText("Deletion requested: a final backup is taken first");
+  await expect(log).toContainText(/Backup \S+-pre-delete-[0-9a-f]{4} done: /);
   await expect(page.getByRole("heading", { name: "Actions" })).toHaveCount(0);
   await expect(page.getByTestId("phase-stepper")).toHaveCount(0);
   await expect(page.getByTestId("recent-logs")).toContainText("The tenant is deleted");

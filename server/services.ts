@@ -90,8 +90,8 @@ export function createServices(deps: {
     links: passwordLinks,
     passwordChanges: new RateLimiter({ windowMs: 15 * 60_000, limit: 10, now: clock }),
   });
-  const tenants = new TenantService(prisma, config, events, bus, () => worker?.kick(), users);
   const backups = new BackupService(prisma, config, events, () => worker?.kick(), deps.now);
+  const tenants = new TenantService(prisma, config, events, bus, () => worker?.kick(), users, backups);
   const provisioning = { prisma, config, logger, events, bus, portainer, secrets: tenants.secrets, resolveDns: deps.resolveDns ?? systemDnsResolver, backups };
   worker = createWorker(provisioning, deps.now);
   const reconciler = new Reconciler(provisioning, () => worker?.kick());

@@ -133,7 +133,8 @@ export async function action({ params, request, context }: ActionFunctionArgs) {
       return data<ActionData>({ intent, error: result.message }, { status: failureStatus(result) });
     }
     case "delete": {
-      const result = await deleteTenant(context, id, form.get("deleteData") === "on", formString(form, "confirm"));
+      const options = { deleteData: form.get("deleteData") === "on", finalBackup: form.get("skipFinalBackup") !== "on" };
+      const result = await deleteTenant(context, id, options, formString(form, "confirm"));
       if (isSuccess(result)) throw redirect(withFlash(here, "tenant-delete"));
       if (result.__typename === "NotFoundError") throw notFound();
       const { fieldErrors, formError } = formErrors(result);
@@ -504,10 +505,15 @@ function TenantView() {
                 phrase={tenant.domain}
                 description="Removes the tenant's stack. Its data (volumes) is kept unless you tick the box."
                 submitLabel="Delete tenant"
-                error={removed?.fieldErrors?.confirm ?? removed?.error}
+                error={removed?.fieldErrors?.confirm ?? removed?.fieldErrors?.finalBackup ?? removed?.error}
                 busy={remove.state !== "idle"}
               >
                 <CheckboxField name="deleteData" label="Also delete all its data (volumes, secrets and configs). This cannot be undone." />
+                <CheckboxField
+                  name="skipFinalBackup"
+                  label="Without a final backup"
+                  hint="With the data, a final backup is taken first and kept for a while; the delete stops if it fails. It needs the tenant ACTIVE."
+                />
               </ConfirmForm>
             ) : null}
           </section>

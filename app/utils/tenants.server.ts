@@ -101,9 +101,9 @@ const actionOperation = (action: TenantAction): Operation<Record<string, Failure
   source: /* GraphQL */ `mutation UiTenantAction($id: ID!) { result: ${action}Tenant(id: $id) { __typename ... on Error { message } } }`,
 });
 
-const DeleteTenant: Operation<{ result: Failure | { __typename: "MutationDeleteTenantSuccess" } }, { id: string; deleteData: boolean; confirm: string }> = {
-  source: /* GraphQL */ `mutation UiDeleteTenant($id: ID!, $deleteData: Boolean!, $confirm: String!) {
-    result: deleteTenant(id: $id, deleteData: $deleteData, confirm: $confirm) { __typename ... on Error { message } ... on ValidationError { fieldErrors { field message } } }
+const DeleteTenant: Operation<{ result: Failure | { __typename: "MutationDeleteTenantSuccess" } }, { id: string; deleteData: boolean; finalBackup: boolean; confirm: string }> = {
+  source: /* GraphQL */ `mutation UiDeleteTenant($id: ID!, $deleteData: Boolean!, $finalBackup: Boolean!, $confirm: String!) {
+    result: deleteTenant(id: $id, deleteData: $deleteData, finalBackup: $finalBackup, confirm: $confirm) { __typename ... on Error { message } ... on ValidationError { fieldErrors { field message } } }
   }`,
 };
 
@@ -141,8 +141,8 @@ export async function tenantAction(context: AppLoadContext, action: TenantAction
   return (await run(context, actionOperation(action), { id })).result!;
 }
 
-export async function deleteTenant(context: AppLoadContext, id: string, deleteData: boolean, confirm: string) {
-  return (await run(context, DeleteTenant, { id, deleteData, confirm })).result;
+export async function deleteTenant(context: AppLoadContext, id: string, options: { deleteData: boolean; finalBackup: boolean }, confirm: string) {
+  return (await run(context, DeleteTenant, { id, ...options, confirm })).result;
 }
 
 /** A tenant's credentials as the API reveals them: the database set and DSN are null unless the caller is an ADMIN. */

@@ -185,11 +185,18 @@ for (const [name, description] of [
 builder.mutationField("deleteTenant", (t) =>
   t.withAuth({ admin: true }).prismaField({
     type: TenantRef,
-    description: "Deletes a tenant. `confirm` must equal its domain. With `deleteData` its volumes (all data), secrets and configs go too. ADMIN only.",
+    description:
+      "Deletes a tenant. `confirm` must equal its domain. With `deleteData` its volumes (all data), secrets and configs go too, after a final backup unless `finalBackup` is false. ADMIN only.",
     errors: { types: [NotFoundError, ConflictError, ValidationError], ...resultDescriptions("deleteTenant", "The tenant, now DELETING.") },
     args: {
       id: t.arg.id({ required: true, description: "The tenant's id." }),
       deleteData: t.arg.boolean({ required: true, description: "Also remove its volumes (all its data), secrets and configs. Cannot be undone." }),
+      finalBackup: t.arg.boolean({
+        required: false,
+        defaultValue: true,
+        description:
+          "With `deleteData`: take a final backup first (kept for BACKUP_PRE_DELETE_KEEP_DAYS), and stop if it fails. Needs the tenant ACTIVE; pass false to delete without one.",
+      }),
       confirm: t.arg.string({ required: true, description: "The tenant's domain, typed by the person deleting it." }),
     },
     resolve: async (query, _root, args, context) => {
@@ -197,7 +204,7 @@ builder.mutationField("deleteTenant", (t) =>
       if (args.confirm.trim().toLowerCase() !== tenant.domain) {
         throw new ValidationError([{ field: "confirm", message: `Type the tenant's domain (${tenant.domain}) to confirm` }]);
       }
-      await context.services.tenants.delete(tenant.id, { deleteData: args.deleteData }, actorOf(context));
+      await context.services.tenants.delete(tenant.id, { deleteData: args.deleteData, finalBackup: args.finalBackup ?? true }, actorOf(context));
       return context.services.prisma.tenant.findUniqueOrThrow({ ...query, where: { id: tenant.id } });
     },
   }),

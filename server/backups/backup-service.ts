@@ -79,11 +79,15 @@ export class BackupService {
    * Queues a backup inside the caller's transaction (an upgrade or a delete queues its backup with
    * its own job). Does not wake the worker: the caller does after committing.
    */
-  async queue(tx: Tx, emit: Emit, tenant: Tenant, trigger: BackupTrigger, actor: Actor): Promise<Backup> {
+  async queue(tx: Tx, emit: Emit, tenant: Tenant, trigger: BackupTrigger, actor: Actor, options: { behindRunningJob?: boolean } = {}): Promise<Backup> {
     if (!BACKUP_FROM.includes(tenant.status)) {
       throw new ConflictError(`A ${tenant.status.toLowerCase()} tenant cannot be backed up: its database must be running (ACTIVE).`);
     }
-    const open = await tx.job.findFirst({ where: { tenantId: tenant.id, status: { in: ["QUEUED", "RUNNING"] } }, select: { type: true } });
+    // An operation that queues its own backup (a delete) may wait behind the job running now.
+    const open = await tx.job.findFirst({
+      where: { tenantId: tenant.id, status: { in: options.behindRunningJob ? ["QUEUED"] : ["QUEUED", "RUNNING"] } },
+      select: { type: true },
+    });
     if (open) throw new ConflictError(`This tenant is busy: a ${open.type.toLowerCase()} job is in progress.`);
     const now = this.now();
     const backup = await tx.backup.create({

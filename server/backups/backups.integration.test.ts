@@ -7,7 +7,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { archiveSha256 } from "../../emulator/panel-jobs";
 import { startTestApp, type TestApp } from "../../test/app";
 import { until } from "../../test/wait";
-import { ConflictError } from "../errors";
+import { ConflictError, ValidationError } from "../errors";
 import { SYSTEM } from "../events/tenant-events";
 
 let t: TestApp;
@@ -158,6 +158,46 @@ describe("scheduled backups and retention", () => {
     await until(async () => t.emulator.control.stacks().length, (n) => n === 2, "ops stack deployed");
     expect((await t.app.services.reconciler.runOnce()).orphanStacks).toEqual([]);
     expect((await until(() => backupRow(t, backup.id), finished, "scheduled backup")).status).toBe("SUCCEEDED");
+  });
+});
+
+describe("the final backup of a delete with data", () => {
+  it("stops the delete, leaving the tenant ACTIVE and its stack and data in place, when the backup fails", async () => {
+    t = await startTestApp({});
+    const tenant = await activeTenant(t);
+    t.emulator.control.addFault({ kind: "crash-loop", stack: "mautic-acme-ops", logLines: [{ stream: "stderr", text: "mautic-backup: ERROR: the backup directory /backups is not writable" }] });
+    await t.app.services.tenants.delete(tenant.id, { deleteData: true, finalBackup: true }, SYSTEM);
+    expect((await t.app.services.prisma.tenant.findUniqueOrThrow({ where: { id: tenant.id } })).status).toBe("DELETING");
+    const back = await until(
+      () => t.app.services.prisma.tenant.findUniqueOrThrow({ where: { id: tenant.id } }),
+      (x) => x.status !== "DELETING",
+      "delete stopped",
+    );
+    expect(back.status).toBe("ACTIVE");
+    expect(back.statusReason).toBe("Deletion stopped: the final backup failed (mautic-backup: ERROR: the backup directory /backups is not writable).");
+    const stopped = await t.app.services.prisma.tenantEvent.findFirstOrThrow({ where: { tenantId: tenant.id, type: "tenant.delete_stopped" } });
+    expect(stopped.level).toBe("ERROR");
+    expect(stopped.message).toContain("Deletion stopped before anything was removed");
+    expect(t.emulator.control.stacks().map((s) => s["Name"])).toEqual(["mautic-acme"]);
+    expect((t.emulator.control.volumes() as { Name: string }[]).filter((v) => v.Name.startsWith("mautic-acme_")).length).toBe(5);
+    expect(await t.app.services.prisma.backup.findFirstOrThrow({ where: { tenantId: tenant.id } })).toMatchObject({ trigger: "PRE_DELETE", status: "FAILED" });
+  });
+
+  it("needs the database running, unless the admin declines the backup", async () => {
+    t = await startTestApp({});
+    const tenant = await activeTenant(t);
+    await t.app.services.tenants.suspend(tenant.id, SYSTEM);
+    await until(() => t.app.services.prisma.tenant.findUniqueOrThrow({ where: { id: tenant.id } }), (x) => x.status === "SUSPENDED", "SUSPENDED");
+    const refused = t.app.services.tenants.delete(tenant.id, { deleteData: true, finalBackup: true }, SYSTEM);
+    await expect(refused).rejects.toBeInstanceOf(ValidationError);
+    await expect(refused).rejects.toMatchObject({ fieldErrors: [{ field: "finalBackup", message: expect.stringContaining("this tenant is SUSPENDED") }] });
+    expect((await t.app.services.prisma.tenant.findUniqueOrThrow({ where: { id: tenant.id } })).status).toBe("SUSPENDED");
+
+    await t.app.services.tenants.delete(tenant.id, { deleteData: true, finalBackup: false }, SYSTEM);
+    await until(() => t.app.services.prisma.tenant.findUniqueOrThrow({ where: { id: tenant.id } }), (x) => x.status === "DELETED", "DELETED");
+    expect(await t.app.services.prisma.backup.count()).toBe(0);
+    const requested = await t.app.services.prisma.tenantEvent.findFirstOrThrow({ where: { tenantId: tenant.id, type: "tenant.delete_requested" } });
+    expect(requested.message).toBe("Deletion requested without a final backup: the stack, its volumes (all data), secrets and configs will be removed.");
   });
 });
 

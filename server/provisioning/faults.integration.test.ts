@@ -147,21 +147,27 @@ describe("lifecycle", () => {
     await t.app.services.tenants.resume(tenant.id, SYSTEM);
     await until(() => tenantRow(t, tenant.id), (x) => x.status === "ACTIVE", "ACTIVE again");
 
-    await t.app.services.tenants.delete(tenant.id, { deleteData: true }, SYSTEM);
+    await t.app.services.tenants.delete(tenant.id, { deleteData: true, finalBackup: true }, SYSTEM);
     const deleted = await until(() => tenantRow(t, tenant.id), (x) => x.status === "DELETED" || x.status === "ERROR", "DELETED");
     expect(deleted.status).toBe("DELETED");
     expect(t.emulator.control.stacks()).toHaveLength(0);
     expect((t.emulator.control.volumes() as { Name: string }[]).filter((v) => v.Name.startsWith("mautic-acme_"))).toEqual([]);
+    // The final backup was taken first, and its volume outlives the tenant's data.
+    const final = await t.app.services.prisma.backup.findFirstOrThrow({ where: { tenantId: tenant.id } });
+    expect(final).toMatchObject({ trigger: "PRE_DELETE", status: "SUCCEEDED" });
+    expect(final.expiresAt!.getTime() - final.createdAt.getTime()).toBe(30 * 86_400_000);
+    expect((t.emulator.control.volumes() as { Name: string }[]).map((v) => v.Name)).toContain("mautic-acme-backups");
     expect(await t.app.services.portainer.listSecrets({ labels: [`io.mautic-panel.tenant=${tenant.id}`] })).toEqual([]);
     const types = (await eventTypes(t, tenant.id)).map((e) => e.type);
-    expect(types.slice(types.indexOf("tenant.active"))).toEqual(expect.arrayContaining(["tenant.suspend_requested", "tenant.suspended", "tenant.resume_requested", "tenant.resumed", "tenant.delete_requested", "stack.removed", "data.removed", "tenant.deleted"]));
+    expect(types.slice(types.indexOf("tenant.active"))).toEqual(expect.arrayContaining(["tenant.suspend_requested", "tenant.suspended", "tenant.resume_requested", "tenant.resumed", "tenant.delete_requested", "backup.started", "backup.succeeded", "stack.removed", "data.removed", "tenant.deleted"]));
+    expect(types.indexOf("backup.succeeded")).toBeLessThan(types.indexOf("stack.removed"));
   });
 
   it("deletes without data: the stack goes, the volumes stay", async () => {
     t = await startTestApp();
     const tenant = await newTenant(t, "keep");
     await until(() => tenantRow(t, tenant.id), (x) => x.status === "ACTIVE", "ACTIVE");
-    await t.app.services.tenants.delete(tenant.id, { deleteData: false }, SYSTEM);
+    await t.app.services.tenants.delete(tenant.id, { deleteData: false, finalBackup: true }, SYSTEM);
     await until(() => tenantRow(t, tenant.id), (x) => x.status === "DELETED", "DELETED");
     expect(t.emulator.control.stacks()).toHaveLength(0);
     expect((t.emulator.control.volumes() as { Name: string }[]).filter((v) => v.Name.startsWith("mautic-keep_")).length).toBe(5);

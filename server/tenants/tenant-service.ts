@@ -14,6 +14,7 @@ import type { JobType, TenantStatus } from "../generated/prisma/enums";
 import { Prisma, type Tenant } from "../generated/prisma/client";
 import type { IssuedPasswordLink } from "../auth/password-links";
 import type { UserService } from "../auth/users";
+import type { BackupService } from "../backups/backup-service";
 import { RateLimiter } from "../auth/throttle";
 import { normalizeEmail } from "../auth/validation";
 import { cancelQueuedJobs, enqueueJob } from "../provisioning/job-queue";
@@ -71,6 +72,8 @@ export class TenantService {
     private readonly onJobQueued: () => void,
     /** Creates the owner's account when `ownerEmail` names nobody yet. */
     private readonly users: UserService,
+    /** Queues the final backup of a delete with data. */
+    private readonly backups: BackupService,
   ) {
     this.secrets = new TenantSecretBox(config.appSecret);
   }
@@ -285,22 +288,40 @@ export class TenantService {
    * Deletes a tenant: queued work is cancelled, the status becomes DELETING and a delete job
    * removes the stack (and, with `deleteData`, its volumes, secrets and configs).
    */
-  async delete(id: string, options: { deleteData: boolean }, actor: Actor) {
+  /**
+   * Deletes a tenant (DELETING, then a DELETE job). With `deleteData`, a final PRE_DELETE backup
+   * is taken first unless `finalBackup` is false: it needs the database running (ACTIVE), and the
+   * delete job stops, leaving everything in place, if that backup fails.
+   */
+  async delete(id: string, options: { deleteData: boolean; finalBackup: boolean }, actor: Actor) {
     const tenant = await this.events.transaction(async (tx, emit) => {
       const current = await this.require(tx, id);
       if (current.status === "DELETED") throw new ConflictError("This tenant is already deleted.");
       const openDelete = await tx.job.findFirst({ where: { tenantId: id, type: "DELETE", status: { in: ["QUEUED", "RUNNING"] } } });
       if (openDelete) throw new ConflictError("This tenant is already being deleted.");
+      const withBackup = options.deleteData && options.finalBackup;
+      if (withBackup && current.status !== "ACTIVE") {
+        throw new ValidationError([
+          {
+            field: "finalBackup",
+            message: `A final backup needs the tenant's database running, and this tenant is ${current.status}: resume or retry it first, or delete without a final backup`,
+          },
+        ]);
+      }
       const cancelled = await cancelQueuedJobs(tx, id, "Superseded by a delete request.");
+      // Queued before the delete job, so it runs first (a tenant's jobs run in queue order).
+      const backup = withBackup ? await this.backups.queue(tx, emit, current, "PRE_DELETE", actor, { behindRunningJob: true }) : null;
       const updated = await tx.tenant.update({ where: { id }, data: { status: "DELETING", statusReason: null } });
-      await enqueueJob(tx, { type: "DELETE", tenantId: id, payload: { deleteData: options.deleteData }, actor });
+      await enqueueJob(tx, { type: "DELETE", tenantId: id, payload: { deleteData: options.deleteData, ...(backup ? { finalBackupId: backup.id } : {}) }, actor });
       await emit({
         tenantId: id,
         type: "tenant.delete_requested",
         message: options.deleteData
-          ? "Deletion requested: the stack, its volumes (all data), secrets and configs will be removed."
+          ? backup
+            ? "Deletion requested: a final backup is taken first, then the stack, its volumes (all data), secrets and configs are removed."
+            : "Deletion requested without a final backup: the stack, its volumes (all data), secrets and configs will be removed."
           : "Deletion requested: the stack will be removed; volumes with the data are kept.",
-        data: { deleteData: options.deleteData, cancelledJobs: cancelled, previousStatus: current.status },
+        data: { deleteData: options.deleteData, finalBackupId: backup?.id ?? null, cancelledJobs: cancelled, previousStatus: current.status },
         actor,
       });
       return updated;

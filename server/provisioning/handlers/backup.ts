@@ -66,7 +66,9 @@ export function backupHandler(deps: ProvisioningDeps): JobHandler {
   };
 
   async function start(ctx: JobContext, tenant: Tenant, backup: Backup, payload: BackupPayload): Promise<JobOutcome> {
-    if (!tenant.stackName || tenant.status !== "ACTIVE") {
+    // A delete's final backup runs while the tenant is already DELETING (its stack still up).
+    const runnable = tenant.status === "ACTIVE" || (tenant.status === "DELETING" && backup.trigger === "PRE_DELETE");
+    if (!tenant.stackName || !runnable) {
       throw new PermanentJobError(`The tenant is ${tenant.status.toLowerCase()}: a backup needs its database running.`);
     }
     const expire = await deps.backups.expiredFor(tenant, backup.trigger);
@@ -94,7 +96,7 @@ export function backupHandler(deps: ProvisioningDeps): JobHandler {
       }
       return { kind: "wait", delayMs: config.provisioning.pollIntervalMs };
     }
-    if (outcome.state === "failed") throw new PermanentJobError(`The backup job failed: ${outcome.detail}`);
+    if (outcome.state === "failed") throw new PermanentJobError(outcome.detail);
     const line = outcome.lines.find((l) => l.startsWith("PANEL_BACKUP_RESULT "));
     const parsed = line ? RESULT.safeParse(safeJson(line.slice("PANEL_BACKUP_RESULT ".length))) : null;
     if (!parsed?.success || parsed.data.name !== backup.name) {

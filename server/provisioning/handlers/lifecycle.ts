@@ -103,8 +103,24 @@ export function deleteHandler(deps: ProvisioningDeps): JobHandler {
     ...failureRecorder(deps, "Deleting"),
     async run(ctx: JobContext): Promise<JobOutcome> {
       const tenant = await loadTenant(prisma, ctx.job.tenantId);
-      const payload = ctx.payload as { deleteData?: boolean; stackRemoved?: boolean; startedAt?: string };
+      const payload = ctx.payload as { deleteData?: boolean; finalBackupId?: string; stackRemoved?: boolean; startedAt?: string };
       const startedAt = payload.startedAt ?? ctx.now().toISOString();
+      if (payload.finalBackupId && !payload.stackRemoved) {
+        const backup = await prisma.backup.findUnique({ where: { id: payload.finalBackupId } });
+        if (backup?.status !== "SUCCEEDED") {
+          // Nothing was touched: the tenant keeps running, and the admin decides again.
+          const why = backup?.status === "FAILED" ? `the final backup failed (${backup.error ?? "no reason given"})` : "the final backup did not run";
+          await setStatus(deps, tenant, "ACTIVE", {
+            type: "tenant.delete_stopped",
+            level: "ERROR",
+            message: `Deletion stopped before anything was removed: ${why}. The tenant is ACTIVE again; delete it again once the cause is fixed, or without a final backup.`,
+            reason: `Deletion stopped: ${why}.`,
+            phase: null,
+            actor: actorOf(ctx.job),
+          });
+          return { kind: "done" };
+        }
+      }
       return withClassifiedErrors(async () => {
         if (!payload.stackRemoved) {
           const stack = (tenant.stackId !== null ? await portainer.getStack(tenant.stackId) : null) ?? (await portainer.findStackByName(tenant.stackName ?? `mautic-${tenant.slug}`));

@@ -1,6 +1,6 @@
 /**
  * Fault injection. A fault is switched on through `control.addFault` or `POST /__emulator/faults`,
- * is scoped to an endpoint, a stack, a service and/or a route, and may expire after N occurrences.
+ * is scoped to an endpoint, a stack, a service, an image and/or a route, and may expire after N occurrences.
  *
  * - HTTP faults (`delay`, `http-error`, `drop-connection`, `version`) act on matching requests;
  *   each matching request uses one occurrence.
@@ -39,6 +39,8 @@ export const faultSpecSchema = z
     stack: z.string().min(1).optional(),
     /** Only this service: the compose name (`mautic_web`) or the full name (`acme_mautic_web`). */
     service: z.string().min(1).optional(),
+    /** Only tasks of this image (`mautic/mautic:7.2.0-apache`; a digest the deploy pinned is ignored). */
+    image: z.string().min(1).optional(),
     /** Only this route: `"METHOD /pattern"`, a pattern (`/api/stacks/{id}`) or a literal path. */
     route: z.string().min(1).optional(),
     /** Expire after this many occurrences; absent means until removed. */
@@ -100,6 +102,8 @@ export interface TaskScope {
   stack?: string;
   /** Full service name. */
   service: string;
+  /** The task's image, as the service spec has it (possibly pinned `@sha256:…`). */
+  image?: string;
 }
 
 const HTTP_KINDS = new Set<FaultKind>(["delay", "http-error", "drop-connection", "version"]);
@@ -231,5 +235,6 @@ function matchesTask(fault: ActiveFault, scope: TaskScope): boolean {
       : scope.service;
     if (spec.service !== scope.service && spec.service !== composeName) return false;
   }
+  if (spec.image !== undefined && (scope.image === undefined || scope.image.split("@")[0] !== spec.image)) return false;
   return true;
 }

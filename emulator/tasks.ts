@@ -10,7 +10,7 @@
  * "scheduler assigned task to node", …). Placement lives in `placement.ts`.
  */
 import type { EmulatorClock, TimerHandle } from "./clock";
-import type { FaultRegistry } from "./faults";
+import type { FaultRegistry, TaskScope } from "./faults";
 import { panelJobOutput } from "./panel-jobs";
 import { placeTask } from "./placement";
 import {
@@ -359,11 +359,12 @@ export class TaskEngine implements Orchestrator {
     }
   }
 
-  private scope(task: TaskModel): { endpointId: number; stack?: string; service: string } {
+  private scope(task: TaskModel): TaskScope {
     return {
       endpointId: this.cluster.endpointId,
       stack: task.serviceLabels[STACK_NAMESPACE_LABEL],
       service: task.serviceName,
+      image: task.spec.ContainerSpec.Image,
     };
   }
 

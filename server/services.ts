@@ -23,6 +23,7 @@ import { Reconciler } from "./provisioning/reconcile";
 import type { Worker } from "./provisioning/worker";
 import { TenantService } from "./tenants/tenant-service";
 import { BackupService } from "./backups/backup-service";
+import { FleetUpgradeService } from "./upgrades/fleet-upgrades";
 
 export interface Services {
   config: Config;
@@ -39,6 +40,7 @@ export interface Services {
   events: TenantEventLog;
   tenants: TenantService;
   backups: BackupService;
+  fleet: FleetUpgradeService;
   portainer: PortainerClient;
   worker: Worker;
   reconciler: Reconciler;
@@ -92,7 +94,8 @@ export function createServices(deps: {
   });
   const backups = new BackupService(prisma, config, events, () => worker?.kick(), deps.now);
   const tenants = new TenantService(prisma, config, events, bus, () => worker?.kick(), users, backups);
-  const provisioning = { prisma, config, logger, events, bus, portainer, secrets: tenants.secrets, resolveDns: deps.resolveDns ?? systemDnsResolver, backups };
+  const fleet = new FleetUpgradeService(prisma, config, tenants, logger.child({ component: "fleet-upgrade" }), deps.now);
+  const provisioning = { prisma, config, logger, events, bus, portainer, secrets: tenants.secrets, resolveDns: deps.resolveDns ?? systemDnsResolver, backups, fleet };
   worker = createWorker(provisioning, deps.now);
   const reconciler = new Reconciler(provisioning, () => worker?.kick());
   const sessions = new SessionStore(prisma, { ...config.session, now: deps.now });
@@ -123,6 +126,7 @@ export function createServices(deps: {
     events,
     tenants,
     backups,
+    fleet,
     portainer,
     worker,
     reconciler,

@@ -1,4 +1,5 @@
 import type { BackupService } from "../backups/backup-service";
+import type { FleetUpgradeService } from "../upgrades/fleet-upgrades";
 import type { Config } from "../config/env";
 import type { PrismaClient } from "../db/client";
 import type { EventBus } from "../events/event-bus";
@@ -21,4 +22,5 @@ export interface ProvisioningDeps {
   secrets: TenantSecretBox;
   resolveDns: DnsResolver;
   backups: BackupService;
+  fleet: FleetUpgradeService;
 }

@@ -4,6 +4,8 @@
 import dns from "node:dns/promises";
 import type { DnsResolver, ProvisioningDeps } from "./deps";
 import { backupHandler } from "./handlers/backup";
+import { restoreHandler } from "./handlers/restore";
+import { upgradeHandler } from "./handlers/upgrade";
 import { deleteHandler, redeployHandler, resumeHandler, suspendHandler } from "./handlers/lifecycle";
 import { provisionHandler } from "./handlers/provision";
 import { Worker } from "./worker";
@@ -28,6 +30,8 @@ export function createWorker(deps: ProvisioningDeps, now?: () => Date): Worker {
       REDEPLOY: redeployHandler(deps),
       DELETE: deleteHandler(deps),
       BACKUP: backupHandler(deps),
+      RESTORE: restoreHandler(deps),
+      UPGRADE: upgradeHandler(deps),
     },
     {
       concurrency: config.provisioning.concurrency,

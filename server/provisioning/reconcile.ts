@@ -85,6 +85,7 @@ export class Reconciler {
     try {
       report.recovered = await this.recoverStranded();
       report.backupsQueued = await this.deps.backups.runSchedule();
+      await this.deps.fleet.advanceRunning();
       const [stacks, services, tasks] = await Promise.all([
         portainer.listStacks(),
         portainer.listServices(PANEL_FILTER),
@@ -95,7 +96,7 @@ export class Reconciler {
       const serviceStack = new Map(services.map((s) => [s.id, s.stack ?? ""]));
       const tasksByStack = groupBy(tasks, (t) => serviceStack.get(t.serviceId) ?? "");
 
-      const tenants = await prisma.tenant.findMany({ where: { status: { in: ["ACTIVE", "SUSPENDED", "ERROR"] }, stackName: { not: null } } });
+      const tenants = await prisma.tenant.findMany({ where: { status: { in: ["ACTIVE", "SUSPENDED", "ERROR", "MAINTENANCE"] }, stackName: { not: null } } });
       const known = new Set(tenants.map((t) => t.stackName!));
       const live = await prisma.tenant.findMany({ where: { status: { notIn: ["DELETED"] }, stackName: { not: null } }, select: { stackName: true, slug: true } });
       // A live tenant's ops stack (a backup or restore under way) belongs to it too.

@@ -34,7 +34,7 @@ export function stackSettings(config: Config, trustedProxies: string[]): StackSe
 
 export function tenantStackSpec(
   tenant: Tenant,
-  options: { config: Config; ownerEmail: string; trustedProxies: string[]; exposure: Exposure },
+  options: { config: Config; ownerEmail: string; trustedProxies: string[]; exposure: Exposure; only?: readonly string[] },
 ): TenantStackSpec {
   const files = loadStackFiles();
   const assets = tenantStackAssets(tenant.slug, files, {
@@ -66,7 +66,9 @@ export function tenantStackSpec(
     // The tenant's own image stays valid even after the operator narrows MAUTIC_IMAGES.
     { allowedImages: [...new Set([...options.config.stacks.mauticImages, tenant.mauticImage])], plans: options.config.stacks.plans },
   );
-  const yaml = renderStackYaml(buildTenantStack(valid, stackSettings(options.config, options.trustedProxies)));
+  const stack = buildTenantStack(valid, stackSettings(options.config, options.trustedProxies));
+  const only = options.only;
+  const yaml = renderStackYaml(only ? { ...stack, services: Object.fromEntries(Object.entries(stack.services).filter(([name]) => only.includes(name))) } : stack);
   return { stackName: stackNameFor(tenant.slug), yaml, assets };
 }
 

@@ -368,7 +368,8 @@ export class TenantService {
     }
     await enqueueJob(tx, { type, tenantId: id, payload, actor });
     // A retried tenant leaves ERROR at once, so nobody sees a stale failure while it waits its turn.
-    const status: TenantStatus = operation === "retry" ? (type === "DELETE" ? "DELETING" : "PENDING") : current.status;
+    const status: TenantStatus =
+      operation !== "retry" ? current.status : type === "DELETE" ? "DELETING" : type === "RESTORE" || type === "UPGRADE" ? "MAINTENANCE" : "PENDING";
     if (status !== current.status) await tx.tenant.update({ where: { id }, data: { status, statusReason: null } });
     await emit({
       tenantId: id,
@@ -378,6 +379,75 @@ export class TenantService {
       actor,
     });
     return { type, status };
+  }
+
+  /**
+   * Upgrades an ACTIVE tenant to another allowed Mautic image: a PRE_UPGRADE backup and the UPGRADE
+   * job are queued together (the backup runs first; the upgrade changes nothing unless it
+   * succeeded). At most one upgrade per tenant: refused while any job of the tenant is open.
+   */
+  async upgrade(id: string, mauticImage: string, actor: Actor, options: { fleetItemId?: string } = {}) {
+    const image = mauticImage.trim();
+    const result = await this.events.transaction(async (tx, emit) => {
+      const current = await this.require(tx, id);
+      if (current.status === "DELETED") throw new NotFoundError("The tenant");
+      if (!this.config.stacks.mauticImages.includes(image)) {
+        throw new ValidationError([{ field: "mauticImage", message: `Choose one of the allowed images (${this.config.stacks.mauticImages.join(", ")})` }]);
+      }
+      if (image === current.mauticImage) throw new ValidationError([{ field: "mauticImage", message: `The tenant already runs ${image}` }]);
+      if (current.status !== "ACTIVE") throw new ConflictError(`A ${current.status.toLowerCase()} tenant cannot be upgraded: it must be ACTIVE (a failed upgrade is rolled back to a working tenant).`);
+      const backup = await this.backups.queue(tx, emit, current, "PRE_UPGRADE", actor);
+      await enqueueJob(tx, {
+        type: "UPGRADE",
+        tenantId: id,
+        payload: { image, previousImage: current.mauticImage, backupId: backup.id, ...(options.fleetItemId ? { fleetItemId: options.fleetItemId } : {}) },
+        actor,
+        maxAttempts: 3,
+      });
+      await emit({
+        tenantId: id,
+        type: "upgrade.requested",
+        message: `Upgrade from ${current.mauticImage} to ${image} requested: backup ${backup.name} first, then the new version; a failure rolls back.`,
+        data: { from: current.mauticImage, to: image, backupId: backup.id, fleetItemId: options.fleetItemId ?? null },
+        actor,
+      });
+      return { tenant: current, backup };
+    });
+    this.onJobQueued();
+    return result;
+  }
+
+  /**
+   * Restores one of a tenant's SUCCEEDED backups over it (RESTORE job; the tenant is MAINTENANCE
+   * until Mautic runs again). Whether the caller may is decided by the API (an ADMIN, or the owner
+   * when `clientMayRestore`). The tenant must be deployed: ACTIVE, or ERROR (a restore can mend it).
+   */
+  async restore(backupId: string, actor: Actor) {
+    const tenant = await this.events.transaction(async (tx, emit) => {
+      const backup = await tx.backup.findUnique({ where: { id: backupId } });
+      if (!backup) throw new NotFoundError("The backup");
+      if (backup.status !== "SUCCEEDED") throw new ConflictError(`Only a SUCCEEDED backup can be restored; this one is ${backup.status}.`);
+      const current = await this.require(tx, backup.tenantId);
+      if (!["ACTIVE", "ERROR"].includes(current.status) || !current.stackName) {
+        throw new ConflictError(`A ${current.status.toLowerCase()} tenant cannot be restored: it must be deployed (ACTIVE, or ERROR after provisioning).`);
+      }
+      const open = await tx.job.findFirst({ where: { tenantId: current.id, status: { in: ["QUEUED", "RUNNING"] } }, select: { type: true } });
+      if (open) throw new ConflictError(`This tenant is busy: a ${open.type.toLowerCase()} job is in progress.`);
+      const updated = await tx.tenant.update({ where: { id: current.id }, data: { status: "MAINTENANCE", phase: null, statusReason: `Restoring backup ${backup.name}.` } });
+      await enqueueJob(tx, { type: "RESTORE", tenantId: current.id, payload: { backupId: backup.id }, actor, maxAttempts: 3 });
+      await emit({
+        tenantId: current.id,
+        type: "restore.requested",
+        level: "WARN",
+        message: `Restore of ${backup.name} requested: Mautic stops, its database and files go back to ${backup.createdAt.toISOString().slice(0, 16).replace("T", " ")} UTC (${backup.mauticImage}); what changed since is lost.`,
+        data: { backupId: backup.id, previousStatus: current.status },
+        actor,
+      });
+      return updated;
+    });
+    this.changed(tenant.id, tenant.status, tenant.phase);
+    this.onJobQueued();
+    return tenant;
   }
 
   private async require(tx: Tx, id: string) {

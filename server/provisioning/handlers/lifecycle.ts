@@ -9,9 +9,8 @@ import { PANEL_LABELS } from "../../stacks/names";
 import type { ProvisioningDeps } from "../deps";
 import { messageOf, withClassifiedErrors } from "../failures";
 import { serviceHealth } from "../health";
-import { tenantStackSpec } from "../tenant-stack";
 import { PermanentJobError, type JobContext, type JobHandler, type JobOutcome } from "../worker";
-import { actorOf, ensureTenantObjects, loadTenant, retryRecorder, setStatus } from "./shared";
+import { actorOf, loadTenant, redeployTenantStack, requireStack, retryRecorder, setStatus } from "./shared";
 
 function failureRecorder(deps: ProvisioningDeps, what: string): Pick<JobHandler, "onFailure" | "onRetry"> {
   return {
@@ -21,12 +20,6 @@ function failureRecorder(deps: ProvisioningDeps, what: string): Pick<JobHandler,
       await setStatus(deps, tenant, "ERROR", { type: "job.failed", level: "ERROR", message: `${what} failed: ${messageOf(error)}`, reason: `${what}: ${messageOf(error)}` });
     },
   };
-}
-
-async function requireStack(deps: ProvisioningDeps, stackId: number | null, stackName: string | null) {
-  const stack = (stackId !== null ? await deps.portainer.getStack(stackId) : null) ?? (stackName ? await deps.portainer.findStackByName(stackName) : null);
-  if (!stack) throw new PermanentJobError(`The tenant's stack ${stackName ?? ""} is missing in Portainer; redeploy or retry provisioning to recreate it.`);
-  return stack;
 }
 
 export function suspendHandler(deps: ProvisioningDeps): JobHandler {
@@ -66,13 +59,7 @@ function restartHandler(deps: ProvisioningDeps, kind: "resume" | "redeploy"): Jo
               if (!(isPortainerError(error, "CONFLICT") && error.reason === "ALREADY_ACTIVE")) throw error;
             }
           } else {
-            const owner = await deps.prisma.user.findUniqueOrThrow({ where: { id: tenant.ownerId }, select: { email: true } });
-            const network = deps.config.traefik.trustedProxies ? null : await deps.portainer.getNetwork(deps.config.traefik.networkName);
-            const trustedProxies = deps.config.traefik.trustedProxies ?? network?.subnets ?? [];
-            const spec = tenantStackSpec(tenant, { config: deps.config, ownerEmail: owner.email, trustedProxies, exposure: tenant.routingEnabled ? "live" : "install" });
-            // A changed mailer DSN (or a new release's scripts) names configs and secrets that do not exist yet.
-            await ensureTenantObjects(deps, tenant, spec.assets);
-            await deps.portainer.updateStack(stack.id, { stackFileContent: spec.yaml, prune: true, pullImage: true });
+            await redeployTenantStack(deps, tenant);
           }
         });
         await deps.events.record({ tenantId: tenant.id, type: `tenant.${kind}d`, message: kind === "resume" ? "The stack was started again; waiting for Mautic." : "The stack was redeployed with the current settings; waiting for Mautic.", actor: actorOf(ctx.job) });

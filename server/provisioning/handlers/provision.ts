@@ -12,11 +12,11 @@ import { PLAN_SERVICES } from "../../stacks/plans";
 import type { Tx } from "../../events/tenant-events";
 import type { ProvisioningDeps } from "../deps";
 import { classify, messageOf } from "../failures";
-import { serviceHealth, tenantHealth } from "../health";
+import { tenantHealth } from "../health";
 import { endpointDownProblem, notSwarmManagerProblem, preflightMessage, traefikNetworkProblem, versionProblem } from "../preflight";
 import { tenantStackSpec } from "../tenant-stack";
 import { PermanentJobError, type JobContext, type JobHandler, type JobOutcome } from "../worker";
-import { actorOf, ensureTenantObjects, loadTenant, setStatus } from "./shared";
+import { actorOf, checkService, ensureTenantObjects, loadTenant, setStatus, webStableMs } from "./shared";
 
 export const PHASES: readonly TenantPhase[] = ["PREFLIGHT", "PLACEMENT", "PREPARING", "DEPLOYING", "DATABASE", "INSTALLING", "ROUTING", "VERIFYING"];
 
@@ -37,8 +37,7 @@ type Phase = (tenant: Tenant, payload: Payload) => Promise<PhaseResult>;
 
 export function provisionHandler(deps: ProvisioningDeps): JobHandler {
   const { prisma, config, portainer, events } = deps;
-  /** How long Mautic's web service must run without a crash before VERIFYING passes: ten polls, at most 30 s. */
-  const verifyStableMs = Math.min(30_000, 10 * config.provisioning.pollIntervalMs);
+  const verifyStableMs = webStableMs(deps);
 
   const phases: Record<TenantPhase, Phase> = {
     async PREFLIGHT(tenant, payload) {
@@ -161,23 +160,13 @@ export function provisionHandler(deps: ProvisioningDeps): JobHandler {
   }
 
   async function waitForService(tenant: Tenant, service: string, what: string, stableMs = 0): Promise<PhaseResult> {
-    const stack = tenant.stackName ?? "";
-    const [services, tasks] = await Promise.all([portainer.listServices({ stack }), portainer.listTasks({ stack })]);
-    const target = services.find((s) => s.name === `${stack}_${service}`);
-    if (!target) return { done: false, waitingFor: `${service} is not in the stack yet` };
-    const health = serviceHealth(stack, target, tasks);
-    if (health.state === "running" && stableMs > 0) {
-      // Every running task (the newest one decides) must have been up that long.
-      const runningSince = Math.max(
-        ...tasks.filter((t) => t.serviceId === target.id && t.state === "running").map((t) => (t.timestamp ?? t.updatedAt ?? t.createdAt ?? new Date()).getTime()),
-      );
-      const upMs = Date.now() - runningSince;
-      if (!(upMs >= stableMs)) return { done: false, waitingFor: `${service} running for ${Math.max(0, upMs / 1000).toFixed(1)} s; it must stay up ${(stableMs / 1000).toFixed(1)} s` };
-    }
-    if (health.state === "running" || health.state === "complete") {
-      return { done: true, message: `${what[0]!.toUpperCase()}${what.slice(1)} is ${health.state === "complete" ? "done" : "running"}.`, data: { service, running: health.running, desired: health.desired } };
-    }
-    return { done: false, waitingFor: `${service} ${health.state}${health.message ? `: ${health.message}` : ""}` };
+    const check = await checkService(deps, tenant.stackName ?? "", service, stableMs);
+    if (!check.ready) return { done: false, waitingFor: check.reason };
+    return {
+      done: true,
+      message: `${what[0]!.toUpperCase()}${what.slice(1)} is ${check.state === "complete" ? "done" : "running"}.`,
+      data: { service, running: check.running, desired: check.desired },
+    };
   }
 
   async function checkDns(domain: string): Promise<{ problem: string | null; summary: string }> {

@@ -5,8 +5,9 @@ import type { PrismaClient } from "../../db/client";
 import type { ProvisioningDeps } from "../deps";
 import type { JobRow } from "../job-queue";
 import type { TenantStackAssets } from "../../stacks/stack-files";
-import { tenantObjectLabels, tenantSecretValues } from "../tenant-stack";
+import { tenantObjectLabels, tenantSecretValues, tenantStackSpec } from "../tenant-stack";
 import { messageOf } from "../failures";
+import { serviceHealth } from "../health";
 import { PermanentJobError, type JobHandler } from "../worker";
 
 export async function loadTenant(prisma: PrismaClient, id: string): Promise<Tenant> {
@@ -35,7 +36,7 @@ export async function setStatus(
     reason?: string | null;
     data?: Record<string, unknown>;
     actor?: Actor;
-    extra?: Partial<Pick<Tenant, "deletedAt" | "routingEnabled" | "health" | "healthCheckedAt">>;
+    extra?: Partial<Pick<Tenant, "deletedAt" | "routingEnabled" | "health" | "healthCheckedAt" | "mauticImage">>;
   },
 ): Promise<Tenant> {
   const phase = event.phase === undefined ? tenant.phase : event.phase;
@@ -110,4 +111,66 @@ export function retryRecorder(deps: Pick<ProvisioningDeps, "events">, what: stri
       message: `${what} failed: ${messageOf(error)} Retrying in ${Math.round(delayMs / 1000)} s (attempt ${attempt + 1} of ${ctx.job.maxAttempts}).`,
     });
   };
+}
+
+/**
+ * Whether one service of a stack is up: `running` (for at least `stableMs`: a crash-looping
+ * container is "running" between its crashes, so the newest running task decides) or `complete`
+ * (a job). Otherwise the reason, in Swarm's words.
+ */
+export async function checkService(
+  deps: Pick<ProvisioningDeps, "portainer">,
+  stack: string,
+  service: string,
+  stableMs = 0,
+): Promise<{ ready: true; state: "running" | "complete"; running: number; desired: number } | { ready: false; reason: string }> {
+  const [services, tasks] = await Promise.all([deps.portainer.listServices({ stack }), deps.portainer.listTasks({ stack })]);
+  const target = services.find((s) => s.name === `${stack}_${service}`);
+  if (!target) return { ready: false, reason: `${service} is not in the stack yet` };
+  const health = serviceHealth(stack, target, tasks);
+  if (health.state === "running" && stableMs > 0) {
+    const runningSince = Math.max(
+      ...tasks.filter((t) => t.serviceId === target.id && t.state === "running").map((t) => (t.timestamp ?? t.updatedAt ?? t.createdAt ?? new Date()).getTime()),
+    );
+    const upMs = Date.now() - runningSince;
+    if (!(upMs >= stableMs)) {
+      return { ready: false, reason: `${service} running for ${Math.max(0, upMs / 1000).toFixed(1)} s; it must stay up ${(stableMs / 1000).toFixed(1)} s` };
+    }
+  }
+  if (health.state === "running" || health.state === "complete") return { ready: true, state: health.state, running: health.running, desired: health.desired };
+  return { ready: false, reason: `${service} ${health.state}${health.message ? `: ${health.message}` : ""}` };
+}
+
+/** How long Mautic's web service must run without a crash to count as up: ten polls, at most 30 s. */
+export function webStableMs(deps: Pick<ProvisioningDeps, "config">): number {
+  return Math.min(30_000, 10 * deps.config.provisioning.pollIntervalMs);
+}
+
+/** The tenant's stack in Portainer (by id, else by name); a PermanentJobError when it is gone. */
+export async function requireStack(deps: Pick<ProvisioningDeps, "portainer">, stackId: number | null, stackName: string | null) {
+  const stack = (stackId !== null ? await deps.portainer.getStack(stackId) : null) ?? (stackName ? await deps.portainer.findStackByName(stackName) : null);
+  if (!stack) throw new PermanentJobError(`The tenant's stack ${stackName ?? ""} is missing in Portainer; redeploy or retry provisioning to recreate it.`);
+  return stack;
+}
+
+/**
+ * Deploys the tenant's stack as its row says now (image, plan, settings), with routing as it was.
+ * `only` keeps just those services (the rest are pruned, their volumes stay): a restore stops
+ * Mautic this way while its database keeps running.
+ */
+export async function redeployTenantStack(deps: ProvisioningDeps, tenant: Tenant, options: { only?: readonly string[] } = {}): Promise<void> {
+  const stack = await requireStack(deps, tenant.stackId, tenant.stackName);
+  const owner = await deps.prisma.user.findUniqueOrThrow({ where: { id: tenant.ownerId }, select: { email: true } });
+  const network = deps.config.traefik.trustedProxies ? null : await deps.portainer.getNetwork(deps.config.traefik.networkName);
+  const trustedProxies = deps.config.traefik.trustedProxies ?? network?.subnets ?? [];
+  const spec = tenantStackSpec(tenant, {
+    config: deps.config,
+    ownerEmail: owner.email,
+    trustedProxies,
+    exposure: tenant.routingEnabled ? "live" : "install",
+    ...(options.only ? { only: options.only } : {}),
+  });
+  // A changed mailer DSN (or a new release's scripts) names configs and secrets that do not exist yet.
+  await ensureTenantObjects(deps, tenant, spec.assets);
+  await deps.portainer.updateStack(stack.id, { stackFileContent: spec.yaml, prune: true, pullImage: true });
 }

@@ -56,6 +56,7 @@ describe("the authorization matrix", () => {
     { field: "node", kind: "query", source: "query($id: ID!) { node(id: $id) { id } }", variables: () => ({ id: ids.tenantA }), expect: { ...OWNER_SCOPED, otherClient: "NULL" } },
     // Another client's tenant id gives an empty page, like an unknown id.
     { field: "backups", kind: "query", source: "query($id: ID!) { backups(tenantId: $id, first: 5) { edges { node { id name tenant { domain } } } } }", variables: () => ({ id: ids.tenantA }), expect: SIGNED_IN },
+    { field: "fleetUpgrades", kind: "query", source: "query { fleetUpgrades(first: 5) { edges { node { id status } } } }", expect: ADMIN_ONLY },
     { field: "passwordLink", kind: "query", source: `query { passwordLink(token: "not-a-link") { email } }`, expect: { ...PUBLIC, admin: "NULL", owner: "NULL", otherClient: "NULL", adminToken: "NULL", clientToken: "NULL", anonymous: "NULL", revokedToken: "NULL", expiredToken: "NULL" } },
 
     { field: "login", kind: "mutation", source: `mutation { ${typed("login", `(email: "nobody@example.com", password: "wrong password 123")`)} }`, expect: PUBLIC },
@@ -73,6 +74,13 @@ describe("the authorization matrix", () => {
     { field: "revealTenantCredentials", kind: "mutation", source: `mutation($id: ID!) { ${typed("revealTenantCredentials", "(id: $id)")} }`, variables: () => ({ id: ids.tenantA }), expect: OWNER_SCOPED },
     // The tenant is PENDING (no worker here): an allowed caller gets a ConflictError.
     { field: "createBackup", kind: "mutation", source: `mutation($id: ID!) { ${typed("createBackup", "(tenantId: $id)")} }`, variables: () => ({ id: ids.tenantA }), expect: OWNER_SCOPED },
+    // The tenant is PENDING: an allowed caller gets a ConflictError. Its owner may not restore unless an admin allows it.
+    { field: "restoreBackup", kind: "mutation", source: `mutation($id: ID!) { ${typed("restoreBackup", "(backupId: $id)")} }`, variables: () => ({ id: ids.backupA }), expect: { ...OWNER_SCOPED, owner: "FORBIDDEN", clientToken: "FORBIDDEN" } },
+    { field: "upgradeTenant", kind: "mutation", source: `mutation($id: ID!) { ${typed("upgradeTenant", `(id: $id, mauticImage: "mautic/mautic:6.0.9-apache")`)} }`, variables: () => ({ id: ids.tenantA }), expect: ADMIN_ONLY },
+    // No ACTIVE tenant: an allowed caller gets a ValidationError.
+    { field: "upgradeTenants", kind: "mutation", source: `mutation { ${typed("upgradeTenants", `(mauticImage: "mautic/mautic:6.0.9-apache")`)} }`, expect: ADMIN_ONLY },
+    // Already completed: an allowed caller gets a ConflictError.
+    { field: "stopFleetUpgrade", kind: "mutation", source: `mutation($id: ID!) { ${typed("stopFleetUpgrade", "(id: $id)")} }`, variables: () => ({ id: ids.fleetUpgrade }), expect: ADMIN_ONLY },
     { field: "createUser", kind: "mutation", source: `mutation { ${typed("createUser", `(input: { email: "not an e-mail", role: CLIENT })`)} }`, expect: ADMIN_ONLY },
     { field: "updateUser", kind: "mutation", source: `mutation($id: ID!) { ${typed("updateUser", `(id: $id, input: { email: "not an e-mail" })`)} }`, variables: () => ({ id: ids.owner }), expect: ADMIN_ONLY },
     // An admin deleting themself is refused with a ConflictError, after authorization.
@@ -160,6 +168,9 @@ describe("the authorization matrix", () => {
       (await gql<Data>(t.url, `mutation($i: CreateTenantInput!) { createTenant(input: $i) { ... on MutationCreateTenantSuccess { data { id } } } }`, { i: { name: domain.split(".")[0], domain, ownerEmail } }, { cookie: adminCookie })).body.data!.createTenant.data.id;
     ids.tenantA = await create("alpha.example.com", CLIENT.email);
     ids.tenantB = await create("bravo.example.com", other.email);
+    // A finished backup of tenant A and a finished fleet upgrade, for the calls that need them.
+    ids.backupA = (await prisma.backup.create({ data: { tenantId: ids.tenantA, name: "alpha-backup", trigger: "MANUAL", status: "SUCCEEDED", mauticImage: "mautic/mautic:7.2.0-apache", sha256: "0".repeat(64) } })).id;
+    ids.fleetUpgrade = (await prisma.fleetUpgrade.create({ data: { mauticImage: "mautic/mautic:7.2.0-apache", batchSize: 5, maxFailureRate: 0.2, status: "COMPLETED" } })).id;
 
     const token = async (cookie: string, name: string, extra = "") =>
       (await gql<Data>(t.url, `mutation { createApiToken(name: "${name}"${extra}) { ... on MutationCreateApiTokenSuccess { data { token apiToken { id } } } } }`, {}, { cookie })).body.data!.createApiToken.data;

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ADMIN, CLIENT, gql, seedUsers, signIn, startTestApp, type TestApp } from "../test/app";
 import { until } from "../test/wait";
+import { schema } from "./schema";
 
 type Data = Record<string, any>;
 
@@ -91,5 +92,37 @@ describe("backups through GraphQL", () => {
     const all = await list(admin);
     expect(new Set(all.map((b: Data) => b.tenant.id))).toEqual(new Set([tenantA, tenantB]));
     expect((await list(admin, { status: "FAILED" })).length).toBe(0);
+  });
+
+  it("lets a CLIENT restore over their tenant only when an admin allowed it, and never another client's backup", async () => {
+    const RESTORE = /* GraphQL */ `mutation($id: ID!) { restoreBackup(backupId: $id) { __typename ... on MutationRestoreBackupSuccess { data { id status } } ... on Error { code message } } }`;
+    const ALLOW = /* GraphQL */ `mutation($id: ID!, $allow: Boolean!) { updateTenant(id: $id, input: { clientMayRestore: $allow }) { __typename ... on MutationUpdateTenantSuccess { data { clientMayRestore } } } }`;
+    const [backupA] = await list(client, { id: tenantA, status: "SUCCEEDED" });
+    const [backupB] = await list(other, { id: tenantB, status: "SUCCEEDED" });
+
+    // Not allowed yet: refused, and nothing changes.
+    const refused = await gql<Data>(t.url, RESTORE, { id: backupA.id }, { cookie: client });
+    expect(refused.body.data!.restoreBackup).toMatchObject({ __typename: "ForbiddenError", code: "FORBIDDEN" });
+    expect((await t.app.services.prisma.tenant.findUniqueOrThrow({ where: { id: tenantA } })).status).toBe("ACTIVE");
+    // A client cannot allow themself.
+    expect((await gql<Data>(t.url, ALLOW, { id: tenantA, allow: true }, { cookie: client })).body.errors?.[0]?.extensions?.code).toBe("FORBIDDEN");
+
+    // Another client's backup does not exist for them, even where they may restore their own.
+    expect((await gql<Data>(t.url, ALLOW, { id: tenantB, allow: true }, { cookie: admin })).body.data!.updateTenant.data.clientMayRestore).toBe(true);
+    const foreign = await gql<Data>(t.url, RESTORE, { id: backupA.id }, { cookie: other });
+    expect(foreign.body.data!.restoreBackup).toMatchObject({ __typename: "NotFoundError", code: "NOT_FOUND" });
+    // The only thing a restore names is the backup: it always goes back over its own tenant.
+    expect(schema.getMutationType()!.getFields()["restoreBackup"]!.args.map((a) => a.name)).toEqual(["backupId"]);
+
+    // Allowed: the owner restores, the tenant goes through MAINTENANCE back to ACTIVE; the other tenant is untouched.
+    expect((await gql<Data>(t.url, ALLOW, { id: tenantA, allow: true }, { cookie: admin })).body.data!.updateTenant.data.clientMayRestore).toBe(true);
+    const allowed = await gql<Data>(t.url, RESTORE, { id: backupA.id }, { cookie: client });
+    expect(allowed.body.data!.restoreBackup).toMatchObject({ __typename: "MutationRestoreBackupSuccess", data: { id: tenantA, status: "MAINTENANCE" } });
+    await idle(tenantA);
+    expect((await t.app.services.prisma.tenant.findUniqueOrThrow({ where: { id: tenantA } })).status).toBe("ACTIVE");
+    expect(await t.app.services.prisma.tenantEvent.count({ where: { tenantId: tenantB, type: { startsWith: "restore." } } })).toBe(0);
+    expect(backupB.tenant.id).toBe(tenantB);
+    const audit = await t.app.services.prisma.auditEntry.findFirstOrThrow({ where: { action: "restoreBackup", result: "OK" } });
+    expect(audit).toMatchObject({ targetType: "Tenant", targetId: tenantA, tenantId: tenantA });
   });
 });

@@ -38,6 +38,12 @@ import "./types/audit-entry";
 import "./types/backup-trigger";
 import "./types/backup-status";
 import "./types/backup";
+import "./types/restore-backup";
+import "./types/upgrade-tenant";
+import "./types/fleet-upgrade-status";
+import "./types/fleet-upgrade-item-status";
+import "./types/fleet-upgrade-item";
+import "./types/fleet-upgrade";
 
 export const schema = builder.toSchema();
 auditMutations(schema);

@@ -36,6 +36,7 @@ export const TenantRef = builder.prismaObject("Tenant", {
     stackName: t.exposeString("stackName", { nullable: true, description: "The Swarm stack's name in Portainer, once deployed." }),
     node: t.exposeString("nodeHostname", { nullable: true, description: "The Swarm node the tenant is pinned to." }),
     owner: t.relation("owner", { type: UserRef, description: "The CLIENT account the tenant belongs to." }),
+    clientMayRestore: t.exposeBoolean("clientMayRestore", { description: "Whether the owning CLIENT may restore the tenant's backups over it (`restoreBackup`); an ADMIN always may." }),
     createdAt: t.expose("createdAt", { type: "DateTime", description: "When the tenant was created." }),
     updatedAt: t.expose("updatedAt", { type: "DateTime", description: "When the tenant last changed." }),
   }),

@@ -17,6 +17,7 @@ export const UpdateTenantInput = builder.inputType("UpdateTenantInput", {
       required: false,
       description: "A new mailer DSN, stored encrypted; an empty string or null removes it, absent keeps it. Applied by a redeploy.",
     }),
+    clientMayRestore: t.boolean({ required: false, description: "Let the owning CLIENT restore backups over this tenant (null or absent: unchanged)." }),
   }),
 });
 
@@ -24,7 +25,7 @@ builder.mutationField("updateTenant", (t) =>
   t.withAuth({ admin: true }).prismaField({
     type: TenantRef,
     description:
-      "Changes a tenant's name, plan or mailer DSN. A plan or DSN change on an ACTIVE tenant queues a redeploy; on another status it applies at the next deploy. Refused while the tenant is being deleted or has a job in progress (for plan and DSN). ADMIN only.",
+      "Changes a tenant's name, plan, mailer DSN or whether its owner may restore backups. A plan or DSN change on an ACTIVE tenant queues a redeploy; on another status it applies at the next deploy. Refused while the tenant is being deleted or has a job in progress (for plan and DSN). ADMIN only.",
     errors: {
       types: [NotFoundError, ValidationError, ConflictError],
       ...resultDescriptions("updateTenant", "The tenant after the change."),

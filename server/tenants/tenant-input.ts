@@ -122,6 +122,8 @@ export interface UpdateTenantInput {
   plan?: string | null;
   /** Absent: unchanged; null or an empty string: removed. */
   mailerDsn?: string | null;
+  /** Absent or null: unchanged. */
+  clientMayRestore?: boolean | null;
 }
 
 /** The validated change: only the fields to change are present (`mailerDsn: null` removes it). */
@@ -129,6 +131,7 @@ export interface ParsedTenantUpdate {
   name?: string;
   plan?: string;
   mailerDsn?: string | null;
+  clientMayRestore?: boolean;
 }
 
 /** Validates a change with the same rules as creation; throws one ValidationError naming every bad field. */
@@ -151,6 +154,7 @@ export function parseUpdateTenantInput(input: UpdateTenantInput, options: { plan
     if (issue) errors.push({ field: "mailerDsn", message: issue });
     else out.mailerDsn = dsn === "" ? null : dsn;
   }
+  if (input.clientMayRestore !== undefined && input.clientMayRestore !== null) out.clientMayRestore = input.clientMayRestore;
   if (errors.length > 0) throw new ValidationError(errors);
   return out;
 }

@@ -55,7 +55,7 @@ export interface TenantCredentials {
 /** The fields of a tenant an update changed, and whether a redeploy was queued for them. */
 export interface TenantUpdateResult {
   tenant: Tenant;
-  changed: ("name" | "plan" | "mailerDsn")[];
+  changed: ("name" | "plan" | "mailerDsn" | "clientMayRestore")[];
   redeployQueued: boolean;
 }
 
@@ -210,9 +210,15 @@ export class TenantService {
         details.mailerDsn = how;
         said.push(`mailer DSN ${how}`);
       }
+      if (parsed.clientMayRestore !== undefined && parsed.clientMayRestore !== current.clientMayRestore) {
+        data.clientMayRestore = parsed.clientMayRestore;
+        changed.push("clientMayRestore");
+        details.clientMayRestore = parsed.clientMayRestore;
+        said.push(parsed.clientMayRestore ? "the owner may now restore backups" : "the owner may no longer restore backups");
+      }
       if (changed.length === 0) return { tenant: current, changed, redeployQueued: false };
 
-      const deployed = changed.some((field) => field !== "name");
+      const deployed = changed.some((field) => field === "plan" || field === "mailerDsn");
       if (deployed) {
         // The stack is built from these at the next deploy; a job in flight would mix old and new.
         const open = await tx.job.findFirst({ where: { tenantId: id, status: { in: ["QUEUED", "RUNNING"] } }, select: { type: true } });

@@ -36,12 +36,13 @@ export async function createAccount(page: Page, email: string, password: string,
  * Creates a tenant on the New tenant page, owned by an existing client account (picked from the
  * list) or a new e-mail, and returns its id (from the tenant page's address).
  */
-export async function createTenant(page: Page, tenant: { name: string; domain: string; owner: string; existingOwner?: boolean }): Promise<string> {
+export async function createTenant(page: Page, tenant: { name: string; domain: string; owner: string; existingOwner?: boolean; mauticImage?: string }): Promise<string> {
   await page.goto("/tenants/new");
   await page.getByLabel("Name", { exact: true }).fill(tenant.name);
   await page.getByLabel("Domain (where Mautic will answer)").fill(tenant.domain);
   if (tenant.existingOwner) await page.getByLabel("Existing client account").selectOption({ label: tenant.owner });
   else await page.getByLabel("Owner (e-mail of a client account)").fill(tenant.owner);
+  if (tenant.mauticImage) await page.getByLabel("Mautic image").selectOption(tenant.mauticImage);
   await page.getByRole("button", { name: "Create and provision" }).click();
   await expect(page.getByRole("heading", { name: tenant.name, level: 1 })).toBeVisible();
   return tenantIdOf(page);

@@ -11,7 +11,9 @@ import {
   Button,
   ButtonRow,
   CheckboxField,
+  CONFIRM_FIELD,
   ConfirmForm,
+  confirmationMatches,
   CopyField,
   FieldRow,
   formatDateTime,
@@ -28,7 +30,8 @@ import { useFetcherAnswer } from "../components/use-fetcher-answer";
 import { useLiveEvents } from "../components/use-live-events";
 import { useQuietRevalidate } from "../components/use-quiet-revalidate";
 import { getUser, requireUser } from "../utils/auth.server";
-import { createBackup, listBackups } from "../utils/backups.server";
+import { createBackup, listBackups, restoreBackup } from "../utils/backups.server";
+import { upgradeTenant } from "../utils/upgrades.server";
 import { withFlash, type FlashKey } from "../utils/flash";
 import { failureStatus, formErrors, formString, isSuccess } from "../utils/graphql.server";
 import { dropOwnerInvite, peekOwnerInvite } from "../utils/owner-invites.server";
@@ -62,10 +65,11 @@ export async function loader({ params, request, context }: LoaderFunctionArgs) {
   const viewer = await requireUser(request, context);
   const loaded = await getTenant(context, params.id!);
   // The edit form's plans (ADMIN only: a client changes nothing here).
-  const [plans, backups] = await Promise.all([
-    viewer.role === "ADMIN" ? tenantFormOptions(context).then((o) => o.plans) : Promise.resolve([]),
+  const [options, backups] = await Promise.all([
+    viewer.role === "ADMIN" ? tenantFormOptions(context) : Promise.resolve({ plans: [] }),
     listBackups(context, loaded.tenant.id, loaded.tenant.plan),
   ]);
+  const { plans } = options;
   // A new owner's set-password link, handed over from the create-tenant action (see owner-invites.server.ts).
   const handle = new URL(request.url).searchParams.get("invite");
   if (!handle) return { ...loaded, plans, backups, invite: null, inviteHandle: null, inviteGone: false };
@@ -79,7 +83,7 @@ interface ActionData {
   error?: string | null;
   fieldErrors?: Record<string, string>;
   /** The edit form's values as sent (never the mailer DSN: it is write-only). */
-  values?: { name: string; plan: string; removeDsn: boolean };
+  values?: { name: string; plan: string; removeDsn: boolean; clientMayRestore: boolean };
   credentials?: TenantCredentials;
 }
 
@@ -111,12 +115,17 @@ export async function action({ params, request, context }: ActionFunctionArgs) {
       return data<ActionData>({ intent, error: result.message }, { status: failureStatus(result), headers: NO_STORE });
     }
     case "update": {
-      const values = { name: formString(form, "name"), plan: formString(form, "plan"), removeDsn: form.get("removeDsn") === "on" };
+      const values = {
+        name: formString(form, "name"),
+        plan: formString(form, "plan"),
+        removeDsn: form.get("removeDsn") === "on",
+        clientMayRestore: form.get("clientMayRestore") === "on",
+      };
       const dsn = formString(form, "mailerDsn");
       if (values.removeDsn && dsn !== "") {
         return data<ActionData>({ intent, values, fieldErrors: { mailerDsn: "Type a new DSN or tick “Remove the mailer DSN”, not both" } }, { status: 400 });
       }
-      const input: TenantChanges = { name: values.name };
+      const input: TenantChanges = { name: values.name, clientMayRestore: values.clientMayRestore };
       if (values.plan !== "") input.plan = values.plan;
       if (values.removeDsn) input.mailerDsn = "";
       else if (dsn !== "") input.mailerDsn = dsn;
@@ -125,6 +134,23 @@ export async function action({ params, request, context }: ActionFunctionArgs) {
       if (result.__typename === "NotFoundError") throw notFound();
       const { fieldErrors, formError } = formErrors(result);
       return data<ActionData>({ intent, values, fieldErrors, error: formError }, { status: failureStatus(result) });
+    }
+    case "restore": {
+      const tenant = await getTenant(context, id);
+      if (!confirmationMatches(form.get(CONFIRM_FIELD), tenant.tenant.domain)) {
+        return data<ActionData>({ intent, error: `Type the tenant's domain (${tenant.tenant.domain}) to confirm` }, { status: 400 });
+      }
+      const result = await restoreBackup(context, formString(form, "backupId"));
+      if (isSuccess(result)) throw redirect(withFlash(here, "restore-requested"));
+      if (result.__typename === "NotFoundError" && result.message.startsWith("The tenant")) throw notFound();
+      return data<ActionData>({ intent, error: result.message }, { status: failureStatus(result) });
+    }
+    case "upgrade": {
+      const result = await upgradeTenant(context, id, formString(form, "mauticImage"));
+      if (isSuccess(result)) throw redirect(withFlash(here, "upgrade-requested"));
+      if (result.__typename === "NotFoundError") throw notFound();
+      const { fieldErrors, formError } = formErrors(result);
+      return data<ActionData>({ intent, fieldErrors, error: formError }, { status: failureStatus(result) });
     }
     case "backup": {
       const result = await createBackup(context, id);
@@ -152,7 +178,7 @@ export async function action({ params, request, context }: ActionFunctionArgs) {
 }
 
 /** Events after which the page's facts (status, phase, health) are fetched again. */
-const REFRESHING = /^(status\.|tenant\.|phase\.(started|failed)|health\.|job\.failed|drift\.|backup\.)/;
+const REFRESHING = /^(status\.|tenant\.|phase\.(started|failed)|health\.|job\.failed|drift\.|backup\.|restore\.|upgrade\.)/;
 
 const OPERATIONS: readonly { intent: TenantAction; label: string; busy: string; when: readonly string[] }[] = [
   { intent: "retry", label: "Retry provisioning", busy: "Retrying…", when: ["ERROR"] },
@@ -183,6 +209,8 @@ function TenantView() {
   const edit = useFetcher<typeof action>();
   const remove = useFetcher<typeof action>();
   const backup = useFetcher<typeof action>();
+  const restore = useFetcher<typeof action>();
+  const upgrade = useFetcher<typeof action>();
   const answer = (fetched: ActionData | undefined, intents: readonly string[]): ActionData | undefined =>
     fetched ?? (posted && intents.includes(posted.intent) ? posted : undefined);
   const revealed = answer(useFetcherAnswer(reveal), ["reveal"]);
@@ -191,6 +219,8 @@ function TenantView() {
   const edited = answer(editAnswer, ["update"]);
   const removed = answer(useFetcherAnswer(remove), ["delete"]);
   const backedUp = answer(useFetcherAnswer(backup), ["backup"]);
+  const restored = answer(useFetcherAnswer(restore), ["restore"]);
+  const upgraded = answer(useFetcherAnswer(upgrade), ["upgrade"]);
 
   const refresh = useQuietRevalidate();
   const pending = useRef<ReturnType<typeof setTimeout> | null>(null);
@@ -463,6 +493,12 @@ function TenantView() {
                 hint="Write-only: the current DSN is never shown here (reveal the credentials to see it). Leave empty to keep it."
               />
               <CheckboxField
+                name="clientMayRestore"
+                label="Let the owner restore backups"
+                defaultChecked={edited?.values?.clientMayRestore ?? tenant.clientMayRestore}
+                hint="The owner can then put any of this tenant's backups back over it themself. Admins always can."
+              />
+              <CheckboxField
                 name="removeDsn"
                 label="Remove the mailer DSN"
                 defaultChecked={edited?.values?.removeDsn ?? false}
@@ -493,9 +529,29 @@ function TenantView() {
               <p className={page.muted}>
                 {tenant.status === "DELETING"
                   ? "The tenant is being deleted."
+                  : tenant.status === "MAINTENANCE"
+                    ? "A restore or an upgrade is under way; the other actions come back when it ends."
                   : `Nothing to do while the tenant is ${tenant.status}: suspend, resume and redeploy become available once provisioning has finished.`}
               </p>
             )}
+            {tenant.status === "ACTIVE" && tenant.upgradeImages.length > 0 ? (
+              <upgrade.Form method="post" action={here} className={page.toolbar} data-testid="upgrade-form">
+                <input type="hidden" name="intent" value="upgrade" />
+                <SelectField
+                  name="mauticImage"
+                  id="upgrade-image"
+                  label="Upgrade to"
+                  error={upgraded?.fieldErrors?.mauticImage ?? upgraded?.error}
+                  options={tenant.upgradeImages.map((image) => ({ value: image, label: image }))}
+                  hint={`Now ${tenant.mauticImage}. A backup is taken first; if the new version does not come up, it is restored on the current one.`}
+                />
+                <div data-shrink="">
+                  <Button busy={upgrade.state !== "idle"} busyLabel="Requesting…">
+                    Upgrade
+                  </Button>
+                </div>
+              </upgrade.Form>
+            ) : null}
             {tenant.status !== "DELETING" ? (
               <ConfirmForm
                 id="delete-tenant"
@@ -530,6 +586,17 @@ function TenantView() {
           action={here}
           busy={backup.state !== "idle"}
           error={backedUp?.error}
+          restore={{
+            allowed: admin || tenant.clientMayRestore,
+            blockedBy:
+              tenant.status === "ACTIVE" || tenant.status === "ERROR"
+                ? null
+                : `A backup can be restored while the tenant is ACTIVE, or in ERROR after provisioning; it is ${tenant.status} now.`,
+            phrase: tenant.domain,
+            form: restore.Form,
+            busy: restore.state !== "idle",
+            error: restored?.error,
+          }}
         />
       ) : null}
 

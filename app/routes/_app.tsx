@@ -44,6 +44,11 @@ export default function AppShell() {
             API tokens
           </NavLink>
           {admin ? (
+            <NavLink to="/upgrades" className={styles.navLink}>
+              Upgrades
+            </NavLink>
+          ) : null}
+          {admin ? (
             <NavLink to="/audit" className={styles.navLink}>
               Audit log
             </NavLink>

@@ -67,3 +67,18 @@ const CreateBackup: Operation<{ result: Failure | { __typename: "MutationCreateB
 export async function createBackup(context: AppLoadContext, tenantId: string) {
   return (await run(context, CreateBackup, { tenantId })).result;
 }
+
+const RestoreBackup: Operation<{ result: Failure | { __typename: "MutationRestoreBackupSuccess"; data: { id: string } } }, { backupId: string }> = {
+  source: /* GraphQL */ `mutation UiRestoreBackup($backupId: ID!) {
+    result: restoreBackup(backupId: $backupId) {
+      __typename
+      ... on MutationRestoreBackupSuccess { data { id } }
+      ${failureFields("ConflictError")}
+    }
+  }`,
+};
+
+/** Restores a backup over its own tenant (an ADMIN, or the owner when allowed). */
+export async function restoreBackup(context: AppLoadContext, backupId: string) {
+  return (await run(context, RestoreBackup, { backupId })).result;
+}

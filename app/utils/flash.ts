@@ -19,6 +19,10 @@ export const FLASH_MESSAGES = {
   "tenant-resume": "Resume requested: the stack starts again shortly.",
   "tenant-redeploy": "Redeploy requested: the current settings and plan are being applied.",
   "tenant-delete": "Deletion requested: the tenant's stack is being removed.",
+  "restore-requested": "Restore requested: Mautic stops while the backup's data goes back, then starts again. Follow it in the event log.",
+  "upgrade-requested": "Upgrade requested: a backup first, then the new version; a failure rolls back to the current one.",
+  "fleet-upgrade-started": "Fleet upgrade started with its first batch.",
+  "fleet-upgrade-stopped": "Fleet upgrade stopped: upgrades under way finish, the rest are skipped.",
   "backup-requested": "Backup requested: it starts once the tenant's other work is done. Follow it under Backups.",
 } as const;
 

@@ -14,6 +14,7 @@ import * as backups from "./backups.server";
 import * as portainer from "./portainer.server";
 import * as tenants from "./tenants.server";
 import * as tokens from "./tokens.server";
+import * as upgrades from "./upgrades.server";
 import * as users from "./users.server";
 
 const seen: string[] = [];
@@ -53,9 +54,14 @@ describe("the UI's GraphQL operations", () => {
     "tenants.deleteTenant": () => tenants.deleteTenant(context, "t", { deleteData: true, finalBackup: false }, "d"),
     "tenants.revealCredentials": () => tenants.revealCredentials(context, "t"),
     "tenants.tenantLogs": () => tenants.tenantLogs(context, "t", "MAUTIC_WEB", 100),
-    "tenants.updateTenant": () => tenants.updateTenant(context, "t", { name: "n", mailerDsn: "" }),
+    "tenants.updateTenant": () => tenants.updateTenant(context, "t", { name: "n", mailerDsn: "", clientMayRestore: true }),
     "backups.listBackups": () => backups.listBackups(context, "t", "standard"),
     "backups.createBackup": () => backups.createBackup(context, "t"),
+    "backups.restoreBackup": () => backups.restoreBackup(context, "b"),
+    "upgrades.upgradeTenant": () => upgrades.upgradeTenant(context, "t", "i"),
+    "upgrades.listFleetUpgrades": () => upgrades.listFleetUpgrades(context),
+    "upgrades.startFleetUpgrade": () => upgrades.startFleetUpgrade(context, { mauticImage: "i", batchSize: 5, maxFailureRate: 0.2, filter: { plan: null, fromImage: null } }),
+    "upgrades.stopFleetUpgrade": () => upgrades.stopFleetUpgrade(context, "f"),
     "portainer.portainerStatus": () => portainer.portainerStatus(context),
     "users.listUsers": () => users.listUsers(context, { search: null, role: null, after: null, before: null }),
     "users.listClientChoices": () => users.listClientChoices(context),

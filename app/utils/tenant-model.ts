@@ -4,7 +4,7 @@
  * (server/provisioning/handlers/provision.ts), not the schema's alphabetical enum order.
  */
 
-export const TENANT_STATUSES = ["PENDING", "PROVISIONING", "ACTIVE", "ERROR", "SUSPENDED", "DELETING", "DELETED"] as const;
+export const TENANT_STATUSES = ["PENDING", "PROVISIONING", "ACTIVE", "ERROR", "SUSPENDED", "MAINTENANCE", "DELETING", "DELETED"] as const;
 export type TenantStatus = (typeof TENANT_STATUSES)[number];
 
 export function isTenantStatus(value: unknown): value is TenantStatus {

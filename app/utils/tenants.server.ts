@@ -28,6 +28,8 @@ export interface TenantDetail extends TenantSummary {
   slug: string;
   lastError: string | null;
   mauticImage: string;
+  clientMayRestore: boolean;
+  upgradeImages: string[];
   stackName: string | null;
   node: string | null;
   health: { overall: string; checkedAt: string | null; services: { service: string; running: number; desired: number; state: string; message: string | null }[] } | null;
@@ -59,7 +61,7 @@ const GetTenant: Operation<{ tenant: Failure | { __typename: "QueryTenantSuccess
   source: /* GraphQL */ `query UiTenant($id: ID!) {
     tenant(id: $id) {
       __typename
-      ... on QueryTenantSuccess { data { ${SUMMARY} slug lastError mauticImage stackName node health { overall checkedAt services { service running desired state message } } } }
+      ... on QueryTenantSuccess { data { ${SUMMARY} slug lastError mauticImage clientMayRestore upgradeImages stackName node health { overall checkedAt services { service running desired state message } } } }
       ... on Error { message }
     }
     tenantEvents(tenantId: $id, first: 500) {
@@ -202,6 +204,7 @@ export interface TenantChanges {
   name?: string;
   plan?: string;
   mailerDsn?: string;
+  clientMayRestore?: boolean;
 }
 
 const UpdateTenant: Operation<{ result: Failure | { __typename: "MutationUpdateTenantSuccess"; data: { id: string } } }, { id: string; input: TenantChanges }> = {

@@ -1,5 +1,6 @@
 import { ConflictError, NotFoundError, ValidationError } from "../../server/errors";
 import type { TenantHealth } from "../../server/provisioning/health";
+import { upgradeTargets } from "../../server/stacks/image-versions";
 import { canSeeTenant } from "../../server/auth/principal";
 import { builder } from "../builder";
 import { resultDescriptions } from "../result-descriptions";
@@ -36,6 +37,11 @@ export const TenantRef = builder.prismaObject("Tenant", {
     stackName: t.exposeString("stackName", { nullable: true, description: "The Swarm stack's name in Portainer, once deployed." }),
     node: t.exposeString("nodeHostname", { nullable: true, description: "The Swarm node the tenant is pinned to." }),
     owner: t.relation("owner", { type: UserRef, description: "The CLIENT account the tenant belongs to." }),
+    upgradeImages: t.stringList({
+      description: "The images this tenant may be upgraded to (`upgradeTenant`): the allowed ones that are not older than its own.",
+      select: { mauticImage: true },
+      resolve: (tenant, _args, context) => upgradeTargets(tenant.mauticImage, context.services.config.stacks.mauticImages),
+    }),
     clientMayRestore: t.exposeBoolean("clientMayRestore", { description: "Whether the owning CLIENT may restore the tenant's backups over it (`restoreBackup`); an ADMIN always may." }),
     createdAt: t.expose("createdAt", { type: "DateTime", description: "When the tenant was created." }),
     updatedAt: t.expose("updatedAt", { type: "DateTime", description: "When the tenant last changed." }),

@@ -18,6 +18,7 @@ import type { BackupService } from "../backups/backup-service";
 import { RateLimiter } from "../auth/throttle";
 import { normalizeEmail } from "../auth/validation";
 import { cancelQueuedJobs, enqueueJob } from "../provisioning/job-queue";
+import { compareImageVersions } from "../stacks/image-versions";
 import { parseCreateTenantInput, parseUpdateTenantInput, slugFromName, type CreateTenantInput, type UpdateTenantInput } from "./tenant-input";
 import { TenantSecretBox } from "./tenant-secrets";
 
@@ -401,6 +402,11 @@ export class TenantService {
         throw new ValidationError([{ field: "mauticImage", message: `Choose one of the allowed images (${this.config.stacks.mauticImages.join(", ")})` }]);
       }
       if (image === current.mauticImage) throw new ValidationError([{ field: "mauticImage", message: `The tenant already runs ${image}` }]);
+      if (compareImageVersions(image, current.mauticImage) < 0) {
+        throw new ValidationError([
+          { field: "mauticImage", message: `${image} is older than ${current.mauticImage}: Mautic cannot migrate its database back (restore a backup taken on that version instead)` },
+        ]);
+      }
       if (current.status !== "ACTIVE") throw new ConflictError(`A ${current.status.toLowerCase()} tenant cannot be upgraded: it must be ACTIVE (a failed upgrade is rolled back to a working tenant).`);
       const backup = await this.backups.queue(tx, emit, current, "PRE_UPGRADE", actor);
       await enqueueJob(tx, {

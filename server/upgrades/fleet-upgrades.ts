@@ -16,6 +16,7 @@ import type { Actor } from "../events/tenant-events";
 import type { FleetUpgrade } from "../generated/prisma/client";
 import type { FleetUpgradeItemStatus } from "../generated/prisma/enums";
 import type { Logger } from "../logger";
+import { compareImageVersions } from "../stacks/image-versions";
 import type { TenantService } from "../tenants/tenant-service";
 
 export interface FleetUpgradeRequest {
@@ -56,7 +57,7 @@ export class FleetUpgradeService {
     const campaign = await this.serialized(async () => {
       const running = await this.prisma.fleetUpgrade.findFirst({ where: { status: "RUNNING" }, select: { id: true, mauticImage: true } });
       if (running) throw new ConflictError(`A fleet upgrade to ${running.mauticImage} is still running; wait for it to end.`);
-      const targets = await this.prisma.tenant.findMany({
+      const candidates = await this.prisma.tenant.findMany({
         where: {
           status: "ACTIVE",
           mauticImage: { not: image, ...(fromImage ? { equals: fromImage } : {}) },
@@ -66,7 +67,9 @@ export class FleetUpgradeService {
         orderBy: [{ createdAt: "asc" }, { id: "asc" }],
         select: { id: true, mauticImage: true },
       });
-      if (targets.length === 0) throw new ValidationError([{ field: "filter", message: `No ACTIVE tenant matches that does not already run ${image}` }]);
+      // Never "upgrade" a tenant to an older version: its database cannot migrate back.
+      const targets = candidates.filter((t) => compareImageVersions(image, t.mauticImage) >= 0);
+      if (targets.length === 0) throw new ValidationError([{ field: "filter", message: `No ACTIVE tenant matches that runs an older image than ${image}` }]);
       return this.prisma.fleetUpgrade.create({
         data: {
           mauticImage: image,

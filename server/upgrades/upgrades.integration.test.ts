@@ -137,13 +137,17 @@ describe("upgrading a tenant", () => {
     expect((await eventTypes(tenant.id)).includes("upgrade.started")).toBe(false);
   });
 
-  it("refuses an image outside the allowed list or the one it runs", async () => {
+  it("refuses an image outside the allowed list, the one it runs, or an older one", async () => {
     t = await startTestApp({}, { worker: false });
     const owner = await t.app.services.users.create({ email: "o@example.com", password: "owner password 123", role: "CLIENT" });
     const tenant = await t.app.services.tenants.create({ name: "acme", slug: "acme", domain: "acme.example.com", ownerId: owner.id, mauticImage: OLD }, SYSTEM);
     await expect(t.app.services.tenants.upgrade(tenant.id, "mautic/mautic:latest", SYSTEM)).rejects.toBeInstanceOf(ValidationError);
     await expect(t.app.services.tenants.upgrade(tenant.id, OLD, SYSTEM)).rejects.toThrow("The tenant already runs mautic/mautic:6.0.9-apache");
     await expect(t.app.services.tenants.upgrade(tenant.id, NEW, SYSTEM)).rejects.toThrow("A pending tenant cannot be upgraded");
+    const newer = await t.app.services.tenants.create({ name: "newer", slug: "newer", domain: "newer.example.com", ownerId: owner.id, mauticImage: NEW }, SYSTEM);
+    await expect(t.app.services.tenants.upgrade(newer.id, OLD, SYSTEM)).rejects.toThrow(
+      "mautic/mautic:6.0.9-apache is older than mautic/mautic:7.2.0-apache: Mautic cannot migrate its database back",
+    );
   });
 });
 

@@ -4,7 +4,7 @@
  */
 import type { FetcherWithComponents } from "@remix-run/react";
 import * as page from "../page.css";
-import { Badge, Button, formatDateTime, Notice, Table, Td, Th, type BadgeTone } from "../ui";
+import { Badge, Button, ConfirmForm, formatDateTime, Notice, SelectField, Table, Td, Th, type BadgeTone } from "../ui";
 import * as ui from "../ui.css";
 
 export interface BackupView {
@@ -35,8 +35,20 @@ export function BackupsSection(props: {
   action: string;
   busy: boolean;
   error: string | null | undefined;
+  /** Offer "Restore a backup" (an ADMIN, or the owner when allowed, on a deployed tenant). */
+  restore: {
+    allowed: boolean;
+    /** Why not, when the viewer may restore but the tenant's status does not let them now. */
+    blockedBy: string | null;
+    /** The phrase to type (the tenant's domain). */
+    phrase: string;
+    form: FetcherWithComponents<unknown>["Form"];
+    busy: boolean;
+    error: string | null | undefined;
+  };
 }) {
-  const { backups, form: BackupForm } = props;
+  const { backups, form: BackupForm, restore } = props;
+  const restorable = backups.filter((b) => b.status === "SUCCEEDED");
   return (
     <section className={`${ui.card} ${page.section}`} aria-labelledby="backups-heading" data-testid="backups">
       <h2 id="backups-heading" className={page.sectionTitle}>
@@ -94,6 +106,33 @@ export function BackupsSection(props: {
         </Table>
       )}
       {props.more ? <p className={page.muted}>Older backups are listed by the API (`backups`).</p> : null}
+      {restore.allowed && restorable.length > 0 ? (
+        <>
+          <h3 className={page.sectionTitle}>Restore a backup</h3>
+          {restore.blockedBy ? (
+            <p className={page.muted}>{restore.blockedBy}</p>
+          ) : (
+            <ConfirmForm
+              id="restore-backup"
+              form={restore.form}
+              action={props.action}
+              intent="restore"
+              phrase={restore.phrase}
+              description="Mautic stops; its database and its config and media files go back to the backup, and it starts again on the image the backup was taken with. Everything changed since the backup is lost."
+              submitLabel="Restore this backup"
+              error={restore.error}
+              busy={restore.busy}
+            >
+              <SelectField
+                name="backupId"
+                id="restore-backup-id"
+                label="Backup"
+                options={restorable.map((b) => ({ value: b.id, label: `${formatDateTime(b.createdAt)} · ${TRIGGER_TEXT[b.trigger] ?? b.trigger} · ${b.mauticImage}` }))}
+              />
+            </ConfirmForm>
+          )}
+        </>
+      ) : null}
     </section>
   );
 }

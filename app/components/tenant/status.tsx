@@ -6,6 +6,7 @@ const STATUS_TONE: Record<string, BadgeTone> = {
   ACTIVE: "success",
   ERROR: "danger",
   SUSPENDED: "warning",
+  MAINTENANCE: "info",
   DELETING: "accent",
   DELETED: "neutral",
 };

@@ -56,5 +56,18 @@ test("an admin backs up, restores and upgrades a tenant, then upgrades the fleet
 
   await page.goto(`/tenants/${echo}`);
   await expect(page.getByTestId("event-log")).toContainText(`Upgraded to ${NEW}`);
-  expect(delta).not.toBe(echo);
+
+  // A restore drill: Delta's pre-upgrade backup copied into a new tenant.
+  await page.goto(`/tenants/${delta}`);
+  const clone = page.getByTestId("clone-form");
+  await clone.getByLabel("Backup").selectOption({ label: (await clone.getByLabel("Backup").locator("option", { hasText: "before an upgrade" }).first().textContent())! });
+  await clone.getByLabel("New tenant's name").fill("Delta Drill");
+  await clone.getByLabel("New tenant's domain").fill("mautic.delta-drill-e2e.example");
+  await clone.getByRole("button", { name: "Create the copy" }).click();
+  await expect(page.getByRole("heading", { name: "Delta Drill", level: 1 })).toBeVisible();
+  await expect(page.getByTestId("toast")).toContainText("Tenant created from the backup");
+  await expect(page.getByTestId("event-log")).toContainText("Mautic is live at https://mautic.delta-drill-e2e.example with the data of backup delta-foods-", { timeout: 90_000 });
+  await expect(page.getByTestId("tenant-status")).toHaveText("ACTIVE");
+  await expect(page.getByText(OLD, { exact: true }).first()).toBeVisible();
+  await screenshot(page, "tenant-cloned");
 });

@@ -76,6 +76,8 @@ describe("the authorization matrix", () => {
     { field: "createBackup", kind: "mutation", source: `mutation($id: ID!) { ${typed("createBackup", "(tenantId: $id)")} }`, variables: () => ({ id: ids.tenantA }), expect: OWNER_SCOPED },
     // The tenant is PENDING: an allowed caller gets a ConflictError. Its owner may not restore unless an admin allows it.
     { field: "restoreBackup", kind: "mutation", source: `mutation($id: ID!) { ${typed("restoreBackup", "(backupId: $id)")} }`, variables: () => ({ id: ids.backupA }), expect: { ...OWNER_SCOPED, owner: "FORBIDDEN", clientToken: "FORBIDDEN" } },
+    // An invalid domain: an allowed caller gets a ValidationError.
+    { field: "cloneTenantFromBackup", kind: "mutation", source: `mutation($id: ID!) { ${typed("cloneTenantFromBackup", `(backupId: $id, input: { name: "copy", domain: "not a domain" })`)} }`, variables: () => ({ id: ids.backupA }), expect: ADMIN_ONLY },
     { field: "upgradeTenant", kind: "mutation", source: `mutation($id: ID!) { ${typed("upgradeTenant", `(id: $id, mauticImage: "mautic/mautic:6.0.9-apache")`)} }`, variables: () => ({ id: ids.tenantA }), expect: ADMIN_ONLY },
     // No ACTIVE tenant: an allowed caller gets a ValidationError.
     { field: "upgradeTenants", kind: "mutation", source: `mutation { ${typed("upgradeTenants", `(mauticImage: "mautic/mautic:6.0.9-apache")`)} }`, expect: ADMIN_ONLY },

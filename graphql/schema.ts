@@ -39,6 +39,7 @@ import "./types/backup-trigger";
 import "./types/backup-status";
 import "./types/backup";
 import "./types/restore-backup";
+import "./types/clone-tenant";
 import "./types/upgrade-tenant";
 import "./types/fleet-upgrade-status";
 import "./types/fleet-upgrade-item-status";

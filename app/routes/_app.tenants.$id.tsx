@@ -30,7 +30,7 @@ import { useFetcherAnswer } from "../components/use-fetcher-answer";
 import { useLiveEvents } from "../components/use-live-events";
 import { useQuietRevalidate } from "../components/use-quiet-revalidate";
 import { getUser, requireUser } from "../utils/auth.server";
-import { createBackup, listBackups, restoreBackup } from "../utils/backups.server";
+import { cloneTenant, createBackup, listBackups, restoreBackup } from "../utils/backups.server";
 import { upgradeTenant } from "../utils/upgrades.server";
 import { withFlash, type FlashKey } from "../utils/flash";
 import { failureStatus, formErrors, formString, isSuccess } from "../utils/graphql.server";
@@ -145,6 +145,12 @@ export async function action({ params, request, context }: ActionFunctionArgs) {
       if (result.__typename === "NotFoundError" && result.message.startsWith("The tenant")) throw notFound();
       return data<ActionData>({ intent, error: result.message }, { status: failureStatus(result) });
     }
+    case "clone": {
+      const result = await cloneTenant(context, formString(form, "backupId"), { name: formString(form, "name"), domain: formString(form, "domain") });
+      if (isSuccess(result)) throw redirect(withFlash(`/tenants/${result.data.id}`, "tenant-cloned"));
+      const { fieldErrors, formError } = formErrors(result);
+      return data<ActionData>({ intent, fieldErrors, error: formError }, { status: failureStatus(result) });
+    }
     case "upgrade": {
       const result = await upgradeTenant(context, id, formString(form, "mauticImage"));
       if (isSuccess(result)) throw redirect(withFlash(here, "upgrade-requested"));
@@ -211,6 +217,7 @@ function TenantView() {
   const backup = useFetcher<typeof action>();
   const restore = useFetcher<typeof action>();
   const upgrade = useFetcher<typeof action>();
+  const cloning = useFetcher<typeof action>();
   const answer = (fetched: ActionData | undefined, intents: readonly string[]): ActionData | undefined =>
     fetched ?? (posted && intents.includes(posted.intent) ? posted : undefined);
   const revealed = answer(useFetcherAnswer(reveal), ["reveal"]);
@@ -221,6 +228,7 @@ function TenantView() {
   const backedUp = answer(useFetcherAnswer(backup), ["backup"]);
   const restored = answer(useFetcherAnswer(restore), ["restore"]);
   const upgraded = answer(useFetcherAnswer(upgrade), ["upgrade"]);
+  const cloned = answer(useFetcherAnswer(cloning), ["clone"]);
 
   const refresh = useQuietRevalidate();
   const pending = useRef<ReturnType<typeof setTimeout> | null>(null);
@@ -576,18 +584,19 @@ function TenantView() {
         </div>
       ) : null}
 
-      {live ? (
+      {live || (admin && backups.backups.length > 0) ? (
         <BackupsSection
           backups={backups.backups}
           more={backups.more}
           schedule={backups.schedule}
           canBackUp={tenant.status === "ACTIVE"}
+          deleted={!live}
           form={backup.Form}
           action={here}
           busy={backup.state !== "idle"}
           error={backedUp?.error}
           restore={{
-            allowed: admin || tenant.clientMayRestore,
+            allowed: live && (admin || tenant.clientMayRestore),
             blockedBy:
               tenant.status === "ACTIVE" || tenant.status === "ERROR"
                 ? null
@@ -597,6 +606,7 @@ function TenantView() {
             busy: restore.state !== "idle",
             error: restored?.error,
           }}
+          clone={{ allowed: admin, form: cloning.Form, busy: cloning.state !== "idle", error: cloned?.error, fieldErrors: cloned?.fieldErrors ?? {} }}
         />
       ) : null}
 

@@ -82,3 +82,21 @@ const RestoreBackup: Operation<{ result: Failure | { __typename: "MutationRestor
 export async function restoreBackup(context: AppLoadContext, backupId: string) {
   return (await run(context, RestoreBackup, { backupId })).result;
 }
+
+const CloneTenant: Operation<
+  { result: Failure | { __typename: "MutationCloneTenantFromBackupSuccess"; data: { id: string } } },
+  { backupId: string; input: { name: string; domain: string } }
+> = {
+  source: /* GraphQL */ `mutation UiCloneTenant($backupId: ID!, $input: CloneTenantInput!) {
+    result: cloneTenantFromBackup(backupId: $backupId, input: $input) {
+      __typename
+      ... on MutationCloneTenantFromBackupSuccess { data { id } }
+      ${failureFields("ValidationError", "ConflictError")}
+    }
+  }`,
+};
+
+/** A new tenant with a backup's data (ADMIN). */
+export async function cloneTenant(context: AppLoadContext, backupId: string, input: { name: string; domain: string }) {
+  return (await run(context, CloneTenant, { backupId, input })).result;
+}

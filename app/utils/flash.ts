@@ -23,6 +23,7 @@ export const FLASH_MESSAGES = {
   "upgrade-requested": "Upgrade requested: a backup first, then the new version; a failure rolls back to the current one.",
   "fleet-upgrade-started": "Fleet upgrade started with its first batch.",
   "fleet-upgrade-stopped": "Fleet upgrade stopped: upgrades under way finish, the rest are skipped.",
+  "tenant-cloned": "Tenant created from the backup: it is provisioned, then the backup's data is copied into it.",
   "backup-requested": "Backup requested: it starts once the tenant's other work is done. Follow it under Backups.",
 } as const;
 

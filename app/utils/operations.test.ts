@@ -58,6 +58,7 @@ describe("the UI's GraphQL operations", () => {
     "backups.listBackups": () => backups.listBackups(context, "t", "standard"),
     "backups.createBackup": () => backups.createBackup(context, "t"),
     "backups.restoreBackup": () => backups.restoreBackup(context, "b"),
+    "backups.cloneTenant": () => backups.cloneTenant(context, "b", { name: "n", domain: "d" }),
     "upgrades.upgradeTenant": () => upgrades.upgradeTenant(context, "t", "i"),
     "upgrades.listFleetUpgrades": () => upgrades.listFleetUpgrades(context),
     "upgrades.startFleetUpgrade": () => upgrades.startFleetUpgrade(context, { mauticImage: "i", batchSize: 5, maxFailureRate: 0.2, filter: { plan: null, fromImage: null } }),

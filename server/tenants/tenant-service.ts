@@ -85,9 +85,18 @@ export class TenantService {
    * that CLIENT (without a password) and its INVITE link in the same transaction, returned as
    * `ownerInvite`: if the tenant cannot be created, neither is the account.
    */
-  async create(input: CreateTenantInput, actor: Actor, options: { createdById?: string | null } = {}) {
+  async create(
+    input: CreateTenantInput,
+    actor: Actor,
+    options: {
+      createdById?: string | null;
+      /** A copy of a backup: provisioned like any tenant, then the backup is restored into it (see clone). */
+      clone?: { backupId: string; backupName: string; adminUser: string; adminPassword: string };
+    } = {},
+  ) {
     const parsed = parseCreateTenantInput(input, {
-      allowedImages: this.config.stacks.mauticImages,
+      // A clone runs the image its backup was taken with, even one no longer offered for new tenants.
+      allowedImages: options.clone && input.mauticImage ? [...new Set([...this.config.stacks.mauticImages, input.mauticImage])] : this.config.stacks.mauticImages,
       plans: this.config.stacks.plans,
     });
     const id = randomUUID();
@@ -129,17 +138,26 @@ export class TenantService {
             mysqlUser: "mautic",
             mysqlPasswordEnc: seal("mysqlPassword", generatePassword()),
             mysqlRootPasswordEnc: seal("mysqlRootPassword", generatePassword()),
-            mauticAdminUser: MAUTIC_ADMIN_USER,
-            mauticAdminPasswordEnc: seal("mauticAdminPassword", generatePassword()),
+            // A clone's database holds its source's Mautic accounts: the admin login is the source's.
+            mauticAdminUser: options.clone?.adminUser ?? MAUTIC_ADMIN_USER,
+            mauticAdminPasswordEnc: seal("mauticAdminPassword", options.clone?.adminPassword ?? generatePassword()),
             mailerDsnEnc: parsed.mailerDsn ? seal("mailerDsn", parsed.mailerDsn) : null,
           },
         });
-        await enqueueJob(tx, { type: "PROVISION", tenantId: id, actor });
+        await enqueueJob(tx, { type: "PROVISION", tenantId: id, actor, ...(options.clone ? { payload: { cloneFrom: options.clone.backupId } } : {}) });
         await emit({
           tenantId: id,
           type: "tenant.created",
-          message: `Tenant ${created.name} (${created.domain}) created for ${owner.email}${ownerInvite ? " (a new CLIENT account, invited to choose a password)" : ""}; provisioning is queued.`,
-          data: { slug, domain: created.domain, plan: created.plan, mauticImage: created.mauticImage, ownerId: owner.id, ownerCreated: ownerInvite !== null },
+          message: `Tenant ${created.name} (${created.domain}) created for ${owner.email}${ownerInvite ? " (a new CLIENT account, invited to choose a password)" : ""}; provisioning is queued${options.clone ? `, then backup ${options.clone.backupName} is copied into it` : ""}.`,
+          data: {
+            slug,
+            domain: created.domain,
+            plan: created.plan,
+            mauticImage: created.mauticImage,
+            ownerId: owner.id,
+            ownerCreated: ownerInvite !== null,
+            clonedFrom: options.clone?.backupId ?? null,
+          },
           actor,
         });
         return { tenant: created, owner, ownerInvite };
@@ -427,6 +445,40 @@ export class TenantService {
     });
     this.onJobQueued();
     return result;
+  }
+
+  /**
+   * A new tenant from a backup (the restore drill, or a move): owned by the backup's owner (a
+   * backup never goes to another client), on the backup's image, with the source's mailer DSN and
+   * Mautic admin login. It is provisioned like any tenant, placed on the source's node when it has
+   * room (the archive lives there, unless it is also in S3), then the backup is restored into it
+   * with its site URL and database settings rewritten.
+   */
+  async clone(backupId: string, input: { name: string; domain: string; slug?: string | null; plan?: string | null }, actor: Actor) {
+    const backup = await this.prisma.backup.findUnique({ where: { id: backupId }, include: { tenant: true } });
+    if (!backup) throw new NotFoundError("The backup");
+    if (backup.status !== "SUCCEEDED") throw new ConflictError(`Only a SUCCEEDED backup can be cloned; this one is ${backup.status}.`);
+    const source = backup.tenant;
+    return this.create(
+      {
+        name: input.name,
+        domain: input.domain,
+        slug: input.slug ?? null,
+        ownerId: source.ownerId,
+        mauticImage: backup.mauticImage,
+        plan: input.plan ?? source.plan,
+        mailerDsn: source.mailerDsnEnc ? this.secrets.open(source.id, "mailerDsn", source.mailerDsnEnc) : null,
+      },
+      actor,
+      {
+        clone: {
+          backupId: backup.id,
+          backupName: backup.name,
+          adminUser: source.mauticAdminUser,
+          adminPassword: this.secrets.open(source.id, "mauticAdminPassword", source.mauticAdminPasswordEnc),
+        },
+      },
+    );
   }
 
   /**

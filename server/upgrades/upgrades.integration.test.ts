@@ -87,6 +87,44 @@ describe("restoring a backup over its tenant", () => {
   });
 });
 
+describe("cloning a backup into a new tenant", () => {
+  it("provisions the copy next to its source, restores the backup into it with its own URL, and keeps the owner and login", async () => {
+    t = await startTestApp();
+    const source = await activeTenant("acme");
+    const backup = await backedUp(source.id);
+    const clone = await t.app.services.tenants.clone(backup.id, { name: "Acme copy", domain: "copy.example.com" }, SYSTEM);
+    expect(clone).toMatchObject({ status: "PENDING", ownerId: source.ownerId, mauticImage: OLD, plan: source.plan });
+    const done = await until(() => tenantRow(clone.id), (x) => x.status === "ACTIVE" || x.status === "ERROR", "clone ACTIVE", 60_000);
+    expect(done.status).toBe("ACTIVE");
+    const sourceRow = await tenantRow(source.id);
+    expect(done.nodeHostname).toBe(sourceRow.nodeHostname);
+    const types = await eventTypes(clone.id);
+    expect(types).toEqual(expect.arrayContaining(["tenant.created", "clone.provisioned", "restore.stopping", "restore.started", "restore.data_restored", "tenant.cloned"]));
+    expect(types).not.toContain("tenant.active");
+    const cloned = await t.app.services.prisma.tenantEvent.findFirstOrThrow({ where: { tenantId: clone.id, type: "tenant.cloned" } });
+    expect(cloned.message).toBe(`Mautic is live at https://copy.example.com with the data of backup ${backup.name} (taken ${backup.createdAt.toISOString().slice(0, 16).replace("T", " ")} UTC).`);
+    // The copy's database holds the source's Mautic accounts: its recorded admin login is the source's.
+    const box = t.app.services.tenants.secrets;
+    expect(box.open(clone.id, "mauticAdminPassword", done.mauticAdminPasswordEnc)).toBe(box.open(source.id, "mauticAdminPassword", sourceRow.mauticAdminPasswordEnc));
+    // The restore job read the source's backup volume (no empty volume was made for the copy).
+    const volumes = (t.emulator.control.volumes() as { Name: string }[]).map((v) => v.Name);
+    expect(volumes).toContain("mautic-acme-backups");
+    expect(volumes).not.toContain(`mautic-${done.slug}-backups`);
+    // The source is untouched.
+    expect(sourceRow.status).toBe("ACTIVE");
+    expect(await eventTypes(source.id, (await t.app.services.prisma.tenantEvent.findFirstOrThrow({ where: { tenantId: source.id, type: "backup.succeeded" } })).id)).toEqual([]);
+  });
+
+  it("refuses a backup that did not succeed", async () => {
+    t = await startTestApp({}, { worker: false });
+    const owner = await t.app.services.users.create({ email: "o@example.com", password: "owner password 123", role: "CLIENT" });
+    const tenant = await t.app.services.tenants.create({ name: "acme", slug: "acme", domain: "acme.example.com", ownerId: owner.id }, SYSTEM);
+    const failed = await t.app.services.prisma.backup.create({ data: { tenantId: tenant.id, name: "acme-failed", trigger: "MANUAL", status: "FAILED", mauticImage: OLD } });
+    await expect(t.app.services.tenants.clone(failed.id, { name: "copy", domain: "copy.example.com" }, SYSTEM)).rejects.toThrow("Only a SUCCEEDED backup can be cloned; this one is FAILED.");
+    expect(await t.app.services.prisma.tenant.count()).toBe(1);
+  });
+});
+
 describe("upgrading a tenant", () => {
   it("backs up, deploys the new image and ends ACTIVE on it", async () => {
     t = await startTestApp();

@@ -4,7 +4,7 @@
  */
 import type { FetcherWithComponents } from "@remix-run/react";
 import * as page from "../page.css";
-import { Badge, Button, ConfirmForm, formatDateTime, Notice, SelectField, Table, Td, Th, type BadgeTone } from "../ui";
+import { Badge, Button, ConfirmForm, FieldRow, formatDateTime, Notice, SelectField, Table, Td, TextField, Th, type BadgeTone } from "../ui";
 import * as ui from "../ui.css";
 
 export interface BackupView {
@@ -30,6 +30,8 @@ export function BackupsSection(props: {
   more: boolean;
   /** The tenant is ACTIVE: a backup can be taken now. */
   canBackUp: boolean;
+  /** The tenant is deleted (its backups are listed for an ADMIN, to copy from). */
+  deleted: boolean;
   schedule: string;
   form: FetcherWithComponents<unknown>["Form"];
   action: string;
@@ -46,8 +48,17 @@ export function BackupsSection(props: {
     busy: boolean;
     error: string | null | undefined;
   };
+  /** Offer "Copy into a new tenant" (ADMIN). */
+  clone: {
+    allowed: boolean;
+    form: FetcherWithComponents<unknown>["Form"];
+    busy: boolean;
+    error: string | null | undefined;
+    fieldErrors: Record<string, string>;
+  };
 }) {
-  const { backups, form: BackupForm, restore } = props;
+  const { backups, form: BackupForm, restore, clone } = props;
+  const CloneForm = clone.form;
   const restorable = backups.filter((b) => b.status === "SUCCEEDED");
   return (
     <section className={`${ui.card} ${page.section}`} aria-labelledby="backups-heading" data-testid="backups">
@@ -59,7 +70,9 @@ export function BackupsSection(props: {
         serving while a backup runs.
       </p>
       {props.error ? <Notice tone="error">{props.error}</Notice> : null}
-      {props.canBackUp ? (
+      {props.deleted ? (
+        <p className={page.muted}>The tenant is deleted: its backups stay until their keep time ends, and can be copied into a new tenant.</p>
+      ) : props.canBackUp ? (
         <BackupForm method="post" action={props.action}>
           <input type="hidden" name="intent" value="backup" />
           <Button busy={props.busy} busyLabel="Requesting…">
@@ -131,6 +144,31 @@ export function BackupsSection(props: {
               />
             </ConfirmForm>
           )}
+        </>
+      ) : null}
+      {clone.allowed && restorable.length > 0 ? (
+        <>
+          <h3 className={page.sectionTitle}>Copy a backup into a new tenant</h3>
+          <p className={page.muted}>
+            For a restore drill, or to move the tenant to another domain: the copy belongs to the same client and runs the backup&apos;s image.
+          </p>
+          {clone.error ? <Notice tone="error">{clone.error}</Notice> : null}
+          <CloneForm method="post" action={props.action} noValidate data-testid="clone-form">
+            <input type="hidden" name="intent" value="clone" />
+            <SelectField
+              name="backupId"
+              id="clone-backup-id"
+              label="Backup"
+              options={restorable.map((b) => ({ value: b.id, label: `${formatDateTime(b.createdAt)} · ${TRIGGER_TEXT[b.trigger] ?? b.trigger} · ${b.mauticImage}` }))}
+            />
+            <FieldRow>
+              <TextField name="name" id="clone-name" label="New tenant's name" error={clone.fieldErrors.name} autoComplete="off" required />
+              <TextField name="domain" id="clone-domain" label="New tenant's domain" error={clone.fieldErrors.domain} autoComplete="off" required />
+            </FieldRow>
+            <Button busy={clone.busy} busyLabel="Creating…">
+              Create the copy
+            </Button>
+          </CloneForm>
         </>
       ) : null}
     </section>

@@ -16,6 +16,7 @@ import { tenantHealth } from "../health";
 import { endpointDownProblem, notSwarmManagerProblem, preflightMessage, traefikNetworkProblem, versionProblem } from "../preflight";
 import { tenantStackSpec } from "../tenant-stack";
 import { PermanentJobError, type JobContext, type JobHandler, type JobOutcome } from "../worker";
+import { enqueueJob, type JobRow } from "../job-queue";
 import { actorOf, checkService, ensureTenantObjects, loadTenant, setStatus, webStableMs } from "./shared";
 
 export const PHASES: readonly TenantPhase[] = ["PREFLIGHT", "PLACEMENT", "PREPARING", "DEPLOYING", "DATABASE", "INSTALLING", "ROUTING", "VERIFYING"];
@@ -29,6 +30,8 @@ interface Payload {
   retried?: boolean;
   /** Every phase completed; only the switch to ACTIVE is left. */
   verified?: boolean;
+  /** A clone: this backup is restored into the tenant once it runs (see TenantService.clone). */
+  cloneFrom?: string;
 }
 
 type PhaseResult = { done: true; message: string; data?: Record<string, unknown> } | { done: false; waitingFor: string };
@@ -63,7 +66,7 @@ export function provisionHandler(deps: ProvisioningDeps): JobHandler {
       };
     },
 
-    async PLACEMENT(tenant) {
+    async PLACEMENT(tenant, payload) {
       if (config.stacks.placement === "none") return { done: true, message: "Placement is off (shared storage): Swarm chooses the nodes." };
       if (tenant.nodeHostname) return { done: true, message: `The tenant stays on node ${tenant.nodeHostname}.`, data: { node: tenant.nodeHostname } };
       const nodes = (await portainer.listNodes()).filter((n) => n.state === "ready" && n.availability === "active");
@@ -78,7 +81,11 @@ export function provisionHandler(deps: ProvisioningDeps): JobHandler {
         .sort((a, b) => b.free - a.free || a.node.hostname.localeCompare(b.node.hostname));
       // Swarm would leave tasks pending on a node without room for the plan's reservations.
       const fits = ranked.filter((r) => r.free >= needed.memory && (r.node.nanoCpus === 0 || r.freeCpus >= needed.nanoCpus));
-      const chosen = fits[0];
+      // A clone goes next to its source when there is room: the backup's archive is on that node.
+      const sourceNode = payload.cloneFrom
+        ? (await prisma.backup.findUnique({ where: { id: payload.cloneFrom }, select: { tenant: { select: { nodeHostname: true } } } }))?.tenant.nodeHostname
+        : null;
+      const chosen = fits.find((r) => r.node.hostname === sourceNode) ?? fits[0];
       if (!chosen) {
         const best = ranked[0]!;
         return {
@@ -255,7 +262,8 @@ export function provisionHandler(deps: ProvisioningDeps): JobHandler {
         // Only these phases change the tenant row that later phases read.
         if (completed === "PREFLIGHT" || completed === "PLACEMENT" || completed === "DEPLOYING") tenant = await loadTenant(prisma, tenant.id);
       }
-      await finishActive(deps, tenant.id);
+      if (payload.cloneFrom) await startCloneRestore(deps, tenant.id, payload.cloneFrom, ctx.job);
+      else await finishActive(deps, tenant.id);
       return { kind: "done" };
     },
 
@@ -287,6 +295,25 @@ export function provisionHandler(deps: ProvisioningDeps): JobHandler {
       });
     },
   };
+}
+
+/**
+ * A clone is provisioned: queue the restore of its backup (once, even if this runs again after a
+ * crash) and keep the tenant MAINTENANCE until that restore has run.
+ */
+async function startCloneRestore(deps: ProvisioningDeps, tenantId: string, backupId: string, job: JobRow): Promise<void> {
+  const tenant = await loadTenant(deps.prisma, tenantId);
+  const backup = await deps.prisma.backup.findUnique({ where: { id: backupId }, select: { name: true } });
+  if (!backup) throw new PermanentJobError("The backup to copy into this tenant is gone.");
+  const queued = await deps.prisma.job.findFirst({ where: { tenantId, type: "RESTORE", status: { in: ["QUEUED", "RUNNING"] } }, select: { id: true } });
+  if (!queued) await deps.prisma.$transaction((tx) => enqueueJob(tx, { type: "RESTORE", tenantId, payload: { backupId, clone: true }, actor: actorOf(job), maxAttempts: 3 }));
+  await setStatus(deps, tenant, "MAINTENANCE", {
+    type: "clone.provisioned",
+    message: `The new tenant runs; now copying backup ${backup.name} into it.`,
+    reason: `Copying backup ${backup.name} into this tenant.`,
+    phase: null,
+    data: { backupId },
+  });
 }
 
 /** Marks the tenant ACTIVE and records its first health. */

@@ -11,6 +11,7 @@
  *   starting   waits until Mautic's web service has stayed up (like VERIFYING).
  */
 import type { Backup, Tenant } from "../../generated/prisma/client";
+import { backupVolumeNameFor } from "../../stacks/names";
 import type { ProvisioningDeps } from "../deps";
 import { messageOf, withClassifiedErrors } from "../failures";
 import { PermanentJobError, type JobContext, type JobHandler } from "../worker";
@@ -49,8 +50,12 @@ export function restoreMachine(deps: ProvisioningDeps) {
     return { kind: "wait", progress: { ...progress, waitingFor: reason } };
   }
 
-  /** Advances the restore of `backup` over `tenant` by one step. */
-  async function advance(ctx: JobContext, tenant: Tenant, backup: Backup, progress: RestoreProgress): Promise<RestoreAdvance> {
+  /**
+   * Advances the restore of `backup` over `tenant` by one step. A `clone` restores another
+   * tenant's backup into a new tenant: the archive is read from the source's backup volume (or S3)
+   * and local.php is pointed at the new tenant's database and URL.
+   */
+  async function advance(ctx: JobContext, tenant: Tenant, backup: Backup, progress: RestoreProgress, options: { clone?: boolean } = {}): Promise<RestoreAdvance> {
     if (!backup.sha256) throw new PermanentJobError(`Backup ${backup.name} has no recorded checksum: it cannot be restored.`);
     switch (progress.step ?? "stop") {
       case "stop": {
@@ -74,7 +79,12 @@ export function restoreMachine(deps: ProvisioningDeps) {
           deadline(ctx, progress, config.provisioning.phaseTimeoutMs, "Stopping Mautic", reason);
           return waiting(ctx, tenant, progress, reason);
         }
-        await ops.deploy(tenant, { kind: "restore", backupName: backup.name, sha256: backup.sha256, rewriteFor: null });
+        const source = options.clone ? await prisma.tenant.findUniqueOrThrow({ where: { id: backup.tenantId }, select: { slug: true } }) : null;
+        await ops.deploy(
+          tenant,
+          { kind: "restore", backupName: backup.name, sha256: backup.sha256, rewriteFor: source ? { siteUrl: `https://${tenant.domain}` } : null },
+          source ? { backupVolume: backupVolumeNameFor(source.slug) } : {},
+        );
         await events.record({
           tenantId: tenant.id,
           type: "restore.started",
@@ -137,16 +147,20 @@ export function restoreHandler(deps: ProvisioningDeps): JobHandler {
       });
     },
     async run(ctx) {
-      const payload = ctx.payload as RestoreProgress & { backupId?: string };
+      const payload = ctx.payload as RestoreProgress & { backupId?: string; clone?: boolean };
       const backup = await deps.prisma.backup.findUnique({ where: { id: payload.backupId ?? "" } });
       if (!backup || backup.status !== "SUCCEEDED") throw new PermanentJobError("The backup to restore is gone or was never completed.");
       const tenant = await loadTenant(deps.prisma, ctx.job.tenantId);
-      const step = await withClassifiedErrors(() => machine.advance(ctx, tenant, backup, payload));
+      const clone = payload.clone === true;
+      const step = await withClassifiedErrors(() => machine.advance(ctx, tenant, backup, payload, { clone }));
       if (step.kind === "wait") return { kind: "wait", delayMs: deps.config.provisioning.pollIntervalMs, payload: { ...payload, ...step.progress } };
+      const taken = `${backup.createdAt.toISOString().slice(0, 16).replace("T", " ")} UTC`;
       await setStatus(deps, await loadTenant(deps.prisma, tenant.id), "ACTIVE", {
-        type: "tenant.restored",
-        message: `Restored from ${backup.name} (taken ${backup.createdAt.toISOString().slice(0, 16).replace("T", " ")} UTC): Mautic runs ${backup.mauticImage} again with that data.`,
-        data: { backupId: backup.id },
+        type: clone ? "tenant.cloned" : "tenant.restored",
+        message: clone
+          ? `Mautic is live at https://${tenant.domain} with the data of backup ${backup.name} (taken ${taken}).`
+          : `Restored from ${backup.name} (taken ${taken}): Mautic runs ${backup.mauticImage} again with that data.`,
+        data: { backupId: backup.id, sourceTenantId: backup.tenantId },
         phase: null,
         actor: actorOf(ctx.job),
       });

@@ -11,8 +11,16 @@ type Line = { stream: "stdout" | "stderr"; text: string };
 
 /** The lines an ops job writes on completion, or null when the service is not one. */
 export function panelJobOutput(composeService: string, env: Readonly<Record<string, string>>): Line[] | null {
+  if (composeService !== "job") return null;
+  if (env["PANEL_BACKUP_MODE"] === "purge") {
+    const names = (env["PANEL_BACKUP_DELETE"] ?? "").split(" ").filter(Boolean);
+    return [
+      ...names.map((n) => ({ stream: "stdout" as const, text: `mautic-backup: removing the expired backup ${n}` })),
+      { stream: "stdout", text: `PANEL_PURGE_RESULT {"deleted":${names.length}}` },
+    ];
+  }
   const name = env["PANEL_BACKUP_NAME"];
-  if (composeService !== "job" || !name) return null;
+  if (!name) return null;
   if (env["PANEL_BACKUP_SHA256"]) {
     return [
       { stream: "stdout", text: `mautic-restore: backup ${name} verified` },

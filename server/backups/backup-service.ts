@@ -147,6 +147,26 @@ export class BackupService {
   }
 
   /**
+   * Queues a PURGE job for every deleted tenant with backups past their keep time (and no job
+   * open): a deleted tenant has no backup job left to apply retention. Returns how many were queued.
+   */
+  async purgeExpired(): Promise<number> {
+    const now = this.now();
+    const due = await this.prisma.backup.findMany({
+      where: { status: "SUCCEEDED", expiresAt: { lte: now }, tenant: { status: "DELETED", jobs: { none: { status: { in: ["QUEUED", "RUNNING"] } } } } },
+      select: { tenantId: true, name: true },
+      orderBy: { createdAt: "asc" },
+    });
+    const byTenant = new Map<string, string[]>();
+    for (const b of due) byTenant.set(b.tenantId, [...(byTenant.get(b.tenantId) ?? []), b.name]);
+    for (const [tenantId, names] of byTenant) {
+      await this.prisma.$transaction((tx) => enqueueJob(tx, { type: "PURGE", tenantId, payload: { names }, actor: { type: "SYSTEM" }, maxAttempts: 3 }));
+    }
+    if (byTenant.size > 0) this.onJobQueued();
+    return byTenant.size;
+  }
+
+  /**
    * What a backup job of `incoming` kind should delete once its own archive is safe (names): the
    * new backup counts towards its kind's quota. The script deletes only after the new archive is
    * complete (and uploaded), so a failed backup never costs an old one.

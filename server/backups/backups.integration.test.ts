@@ -80,8 +80,9 @@ describe.each([["2.45.0"], ["2.23.0"]])("backups (Portainer %s)", (portainerVers
     await until(async () => t.emulator.control.stacks().map((s) => s["Name"]), (names) => names.join() === "mautic-acme", "ops stack removed");
     expect((await t.app.services.prisma.tenant.findUniqueOrThrow({ where: { id: tenant.id } })).status).toBe("ACTIVE");
 
-    // The next backup works once the cause is gone.
+    // The next backup works once the cause is gone (and the failed job has been put away).
     t.emulator.control.clearFaults();
+    await until(() => t.app.services.prisma.job.count({ where: { tenantId: tenant.id, status: { in: ["QUEUED", "RUNNING"] } } }), (n) => n === 0, "job closed");
     const again = await t.app.services.backups.request(tenant.id, "MANUAL", SYSTEM);
     expect((await until(() => backupRow(t, again.id), finished, "second backup")).status).toBe("SUCCEEDED");
   });
@@ -198,6 +199,35 @@ describe("the final backup of a delete with data", () => {
     expect(await t.app.services.prisma.backup.count()).toBe(0);
     const requested = await t.app.services.prisma.tenantEvent.findFirstOrThrow({ where: { tenantId: tenant.id, type: "tenant.delete_requested" } });
     expect(requested.message).toBe("Deletion requested without a final backup: the stack, its volumes (all data), secrets and configs will be removed.");
+  });
+});
+
+describe("expired backups of deleted tenants", () => {
+  it("keeps a deleted tenant's backups for the keep time, then removes them, their volume and the tenant's last config", async () => {
+    t = await startTestApp({});
+    const tenant = await activeTenant(t);
+    const manual = await t.app.services.backups.request(tenant.id, "MANUAL", SYSTEM);
+    await until(() => backupRow(t, manual.id), finished, "manual backup");
+    await t.app.services.tenants.delete(tenant.id, { deleteData: true, finalBackup: true }, SYSTEM);
+    await until(() => t.app.services.prisma.tenant.findUniqueOrThrow({ where: { id: tenant.id } }), (x) => x.status === "DELETED", "DELETED");
+    const { prisma, backups } = t.app.services;
+    const kept = await prisma.backup.findMany({ where: { tenantId: tenant.id } });
+    expect(kept.map((b) => b.status)).toEqual(["SUCCEEDED", "SUCCEEDED"]);
+    // Both go when the final backup's keep time (30 days) ends; nothing is due before.
+    for (const b of kept) expect(b.expiresAt!.getTime()).toBeGreaterThan(Date.now() + 29 * 86_400_000);
+    expect(await backups.purgeExpired()).toBe(0);
+
+    await prisma.backup.updateMany({ where: { tenantId: tenant.id }, data: { expiresAt: new Date(Date.now() - 1000) } });
+    expect(await backups.purgeExpired()).toBe(1);
+    await until(() => prisma.job.count({ where: { tenantId: tenant.id, status: { in: ["QUEUED", "RUNNING"] } } }), (n) => n === 0, "purge done");
+    expect((await prisma.job.findFirstOrThrow({ where: { tenantId: tenant.id, type: "PURGE" } })).status).toBe("SUCCEEDED");
+    expect((await prisma.backup.findMany({ where: { tenantId: tenant.id } })).map((b) => b.status)).toEqual(["EXPIRED", "EXPIRED"]);
+    const types = (await events(t, tenant.id)).map((e) => e.type);
+    expect(types.slice(-2)).toEqual(["backup.expired", "backup.volume_removed"]);
+    expect((t.emulator.control.volumes() as { Name: string }[]).some((v) => v.Name === "mautic-acme-backups")).toBe(false);
+    expect(await t.app.services.portainer.listConfigs({ labels: [`io.mautic-panel.tenant=${tenant.id}`] })).toEqual([]);
+    expect(t.emulator.control.stacks()).toEqual([]);
+    expect(await backups.purgeExpired()).toBe(0);
   });
 });
 

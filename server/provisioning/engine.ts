@@ -3,7 +3,7 @@
  */
 import dns from "node:dns/promises";
 import type { DnsResolver, ProvisioningDeps } from "./deps";
-import { backupHandler } from "./handlers/backup";
+import { backupHandler, purgeHandler } from "./handlers/backup";
 import { restoreHandler } from "./handlers/restore";
 import { upgradeHandler } from "./handlers/upgrade";
 import { deleteHandler, redeployHandler, resumeHandler, suspendHandler } from "./handlers/lifecycle";
@@ -32,6 +32,7 @@ export function createWorker(deps: ProvisioningDeps, now?: () => Date): Worker {
       BACKUP: backupHandler(deps),
       RESTORE: restoreHandler(deps),
       UPGRADE: upgradeHandler(deps),
+      PURGE: purgeHandler(deps),
     },
     {
       concurrency: config.provisioning.concurrency,

@@ -25,6 +25,8 @@ export interface ReconcileReport {
   recovered: number;
   /** Scheduled backups that came due and were queued (the plans' schedules run with this loop). */
   backupsQueued: number;
+  /** Deleted tenants whose expired backups are being removed. */
+  purgesQueued: number;
   error: string | null;
 }
 
@@ -81,10 +83,11 @@ export class Reconciler {
 
   private async cycle(): Promise<ReconcileReport> {
     const { prisma, portainer, logger } = this.deps;
-    const report: ReconcileReport = { at: new Date(), tenantsChecked: 0, healthChanges: 0, drift: [], orphanStacks: [], recovered: 0, backupsQueued: 0, error: null };
+    const report: ReconcileReport = { at: new Date(), tenantsChecked: 0, healthChanges: 0, drift: [], orphanStacks: [], recovered: 0, backupsQueued: 0, purgesQueued: 0, error: null };
     try {
       report.recovered = await this.recoverStranded();
       report.backupsQueued = await this.deps.backups.runSchedule();
+      report.purgesQueued = await this.deps.backups.purgeExpired();
       await this.deps.fleet.advanceRunning();
       const [stacks, services, tasks] = await Promise.all([
         portainer.listStacks(),

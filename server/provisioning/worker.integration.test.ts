@@ -28,7 +28,7 @@ async function queue(prisma: PrismaClient, tenantId: string, type: JobType = "PR
 }
 
 function handlerSet(handler: JobHandler): Record<JobType, JobHandler> {
-  return { PROVISION: handler, SUSPEND: handler, RESUME: handler, REDEPLOY: handler, DELETE: handler, BACKUP: handler, RESTORE: handler, UPGRADE: handler };
+  return { PROVISION: handler, SUSPEND: handler, RESUME: handler, REDEPLOY: handler, DELETE: handler, BACKUP: handler, RESTORE: handler, UPGRADE: handler, PURGE: handler };
 }
 
 async function until(check: () => Promise<boolean>, what: string, ms = 5000): Promise<void> {

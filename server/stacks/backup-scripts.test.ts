@@ -264,6 +264,33 @@ describe("backup-tenant.sh", () => {
   });
 });
 
+describe("backup-tenant.sh in purge mode", () => {
+  it("only removes the listed backups, locally and in the bucket, without a database or data volumes", async () => {
+    const box = sandbox();
+    for (const name of ["acme-p1", "acme-p2", "acme-keep"]) expect((await box.run(BACKUP_SCRIPT, { S3: "1", PANEL_BACKUP_NAME: name })).status).toBe(0);
+    rmSync(join(box.mautic), { recursive: true });
+    writeFileSync(join(box.state, "calls"), "");
+    rmSync(join(box.state, "mysqldump-args"));
+    const purge = { S3: "1", PANEL_BACKUP_MODE: "purge", PANEL_BACKUP_DELETE: "acme-p1 acme-p2", MAUTIC_DB_HOST: "", PANEL_DB_PASSWORD_FILE: "", PANEL_BACKUP_NAME: "" };
+    const { status, stdout, stderr } = await box.run(BACKUP_SCRIPT, purge);
+    expect(stderr).toBe("");
+    expect(status).toBe(0);
+    expect(resultOf(stdout, "PANEL_PURGE_RESULT")).toEqual({ deleted: 2 });
+    expect(readdirSync(box.backups)).toEqual(["acme-keep.tar"]);
+    expect((await fetchObject("tenant-1/acme-p1.tar")).status).toBe(404);
+    expect((await fetchObject("tenant-1/acme-p2.tar")).status).toBe(404);
+    expect((await fetchObject("tenant-1/acme-keep.tar")).status).toBe(200);
+    expect(existsSync(join(box.state, "mysqldump-args"))).toBe(false);
+    expect(box.calls()).toEqual([]);
+  });
+
+  it("names what it needs and refuses an unknown mode", async () => {
+    const box = sandbox();
+    expect((await box.run(BACKUP_SCRIPT, { PANEL_BACKUP_MODE: "purge" })).stderr).toContain("PANEL_BACKUP_DELETE is not set");
+    expect((await box.run(BACKUP_SCRIPT, { PANEL_BACKUP_MODE: "wipe" })).stderr).toContain("PANEL_BACKUP_MODE must be backup or purge");
+  });
+});
+
 describe("restore-tenant.sh", () => {
   async function backedUp(box: Sandbox, extra: Record<string, string> = {}) {
     const { status, stdout } = await box.run(BACKUP_SCRIPT, extra);

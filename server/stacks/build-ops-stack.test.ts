@@ -98,6 +98,16 @@ describe("the ops stack", () => {
     expect(clone.services["job"]!.environment).toMatchObject({ PANEL_REWRITE_CONFIG: "1", PANEL_SITE_URL: "https://copy.example" });
   });
 
+  it("describes a purge of a deleted tenant's archives: only the backup volume, a network of its own, no database", () => {
+    const stack = accepted(INPUT, { kind: "purge", expire: ["acme-1", "acme-2"] });
+    const job = stack.services["job"]!;
+    expect(job.environment).toMatchObject({ PANEL_BACKUP_MODE: "purge", PANEL_BACKUP_DELETE: "acme-1 acme-2", PANEL_BACKUP_DIR: "/backups" });
+    expect(job.environment["MAUTIC_DB_HOST"]).toBeUndefined();
+    expect(job.volumes.map((v) => v.target)).toEqual(["/backups"]);
+    expect(stack.networks).toEqual({ ops: expect.objectContaining({ driver: "overlay" }) });
+    expect(stack.secrets ?? {}).toEqual({});
+  });
+
   it("keeps a `$` in a value literal", () => {
     const stack = accepted({ ...INPUT, s3: { endpoint: "https://s3.example.com", bucket: "b", region: "r", prefix: "", accessKeyId: "AK$ID", secretName: "s" } }, BACKUP);
     expect(stack.services["job"]!.environment["PANEL_S3_ACCESS_KEY_ID"]).toBe("AK$ID");

@@ -15,7 +15,6 @@ import type { ComposeDeploy, ComposeFile, ComposeService, StringMap } from "./co
 import { OPS_SERVICE, PANEL_LABELS, stackNameFor, TENANT_NETWORK, type VolumeName } from "./names";
 import type { ServiceResources } from "./plans";
 import type { PlacementMode } from "./settings";
-import type { OpsKind } from "./stack-files";
 
 /** Where the tenant's S3-compatible storage is, when backups are copied off the node. */
 export interface OpsS3Settings {
@@ -49,6 +48,8 @@ export interface OpsStackInput {
 
 export type OpsJob =
   | { readonly kind: "backup"; readonly backupName: string; readonly expire: readonly string[] }
+  /** A deleted tenant's expired archives: no database, no data volumes, only the backup volume. */
+  | { readonly kind: "purge"; readonly expire: readonly string[] }
   | {
       readonly kind: "restore";
       readonly backupName: string;
@@ -56,6 +57,9 @@ export type OpsJob =
       /** A clone: point the restored local.php at this tenant's database and URL. */
       readonly rewriteFor: { readonly siteUrl: string } | null;
     };
+
+/** The network of a purge job (the tenant's own is gone by then). */
+const OPS_NETWORK = "ops";
 
 /** Where the ops job finds its files. */
 export const OPS_TARGETS = {
@@ -82,8 +86,9 @@ export function buildOpsStack(input: OpsStackInput, job: OpsJob): ComposeFile {
   const labels: StringMap = {
     [PANEL_LABELS.managed]: "true",
     [PANEL_LABELS.tenant]: input.tenantId,
-    [PANEL_LABELS.role]: `ops-${job.kind satisfies OpsKind}`,
+    [PANEL_LABELS.role]: `ops-${job.kind}`,
   };
+  const purge = job.kind === "purge";
   const s3Environment: StringMap = input.s3
     ? {
         PANEL_S3_ENDPOINT: input.s3.endpoint,
@@ -95,7 +100,9 @@ export function buildOpsStack(input: OpsStackInput, job: OpsJob): ComposeFile {
       }
     : {};
   const jobEnvironment: StringMap =
-    job.kind === "backup"
+    job.kind === "purge"
+      ? { PANEL_BACKUP_MODE: "purge", PANEL_BACKUP_DELETE: job.expire.join(" ") }
+      : job.kind === "backup"
       ? { PANEL_BACKUP_NAME: job.backupName, PANEL_BACKUP_DELETE: job.expire.join(" ") }
       : {
           PANEL_BACKUP_NAME: job.backupName,
@@ -118,11 +125,15 @@ export function buildOpsStack(input: OpsStackInput, job: OpsJob): ComposeFile {
     image: input.mauticImage,
     entrypoint: ["/bin/bash", OPS_TARGETS.script],
     environment: {
-      MAUTIC_DB_HOST: `${tenantStack}_db`,
-      MAUTIC_DB_PORT: "3306",
-      MAUTIC_DB_DATABASE: input.mysqlDatabase,
-      MAUTIC_DB_USER: input.mysqlUser,
-      PANEL_DB_PASSWORD_FILE: `/run/secrets/${OPS_TARGETS.dbPassword}`,
+      ...(purge
+        ? {}
+        : {
+            MAUTIC_DB_HOST: `${tenantStack}_db`,
+            MAUTIC_DB_PORT: "3306",
+            MAUTIC_DB_DATABASE: input.mysqlDatabase,
+            MAUTIC_DB_USER: input.mysqlUser,
+            PANEL_DB_PASSWORD_FILE: `/run/secrets/${OPS_TARGETS.dbPassword}`,
+          }),
       PANEL_BACKUP_DIR: OPS_TARGETS.backups,
       PANEL_TENANT_ID: input.tenantId,
       PANEL_MAUTIC_IMAGE: input.mauticImage,
@@ -130,13 +141,14 @@ export function buildOpsStack(input: OpsStackInput, job: OpsJob): ComposeFile {
       ...s3Environment,
     },
     volumes: [
-      ...Object.entries(DATA_VOLUMES).map(([source, target]) => ({ type: "volume" as const, source, target })),
+      ...(purge ? [] : Object.entries(DATA_VOLUMES).map(([source, target]) => ({ type: "volume" as const, source, target }))),
       { type: "volume", source: "backups", target: OPS_TARGETS.backups },
     ],
-    networks: [TENANT_NETWORK],
+    // A purge runs after the tenant's stack (and its network) is gone: it gets a network of its own.
+    networks: [purge ? OPS_NETWORK : TENANT_NETWORK],
     configs: [{ source: "script", target: OPS_TARGETS.script, mode: 0o444 }],
     secrets: [
-      { source: "db_password", target: OPS_TARGETS.dbPassword, mode: 0o400 },
+      ...(purge ? [] : [{ source: "db_password", target: OPS_TARGETS.dbPassword, mode: 0o400 }]),
       ...(input.s3 ? [{ source: "s3_secret_key", target: OPS_TARGETS.s3SecretKey, mode: 0o400 }] : []),
     ],
     labels,
@@ -146,14 +158,16 @@ export function buildOpsStack(input: OpsStackInput, job: OpsJob): ComposeFile {
   return {
     version: "3.8",
     services: { [OPS_SERVICE]: service },
-    networks: { [TENANT_NETWORK]: { external: true, name: `${tenantStack}_${TENANT_NETWORK}` } },
+    networks: purge
+      ? { [OPS_NETWORK]: { driver: "overlay", labels: { [PANEL_LABELS.managed]: "true", [PANEL_LABELS.tenant]: input.tenantId } } }
+      : { [TENANT_NETWORK]: { external: true, name: `${tenantStack}_${TENANT_NETWORK}` } },
     volumes: {
-      ...Object.fromEntries(Object.keys(DATA_VOLUMES).map((key) => [key, { external: true as const, name: `${tenantStack}_${key}` }])),
+      ...(purge ? {} : Object.fromEntries(Object.keys(DATA_VOLUMES).map((key) => [key, { external: true as const, name: `${tenantStack}_${key}` }]))),
       backups: { name: input.backupVolume, labels: { [PANEL_LABELS.managed]: "true", [PANEL_LABELS.tenant]: input.tenantId } },
     },
     configs: { script: { external: true, name: input.scriptConfig } },
     secrets: {
-      db_password: { external: true, name: input.dbPasswordSecret },
+      ...(purge ? {} : { db_password: { external: true as const, name: input.dbPasswordSecret } }),
       ...(input.s3 ? { s3_secret_key: { external: true, name: input.s3.secretName } } : {}),
     },
   };

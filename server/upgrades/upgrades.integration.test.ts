@@ -72,6 +72,7 @@ describe("restoring a backup over its tenant", () => {
     expect(t.emulator.control.stacks().map((s) => s["Name"])).toEqual(["mautic-acme"]);
 
     t.emulator.control.clearFaults();
+    await idle(tenant.id);
     await t.app.services.tenants.retry(tenant.id, SYSTEM);
     expect((await tenantRow(tenant.id)).status).toBe("MAINTENANCE");
     expect((await until(() => tenantRow(tenant.id), (x) => x.status !== "MAINTENANCE", "restored")).status).toBe("ACTIVE");

@@ -8,7 +8,8 @@
 import { z } from "zod";
 import type { Backup, Tenant } from "../../generated/prisma/client";
 import { formatBytes } from "../../format";
-import { opsStackNameFor } from "../../stacks/names";
+import { isPortainerError } from "../../portainer/errors";
+import { backupVolumeNameFor, opsStackNameFor, PANEL_LABELS } from "../../stacks/names";
 import { redact, tenantSecretNeedles } from "../../tenants/tenant-logs";
 import type { ProvisioningDeps } from "../deps";
 import { messageOf, withClassifiedErrors } from "../failures";
@@ -123,4 +124,66 @@ function safeJson(text: string): unknown {
   } catch {
     return null;
   }
+}
+
+/**
+ * The PURGE job of a deleted tenant: the backup script in purge mode removes the archives whose
+ * keep time is over (on the node and in S3); the panel marks them EXPIRED, and once none is left
+ * it removes the tenant's backup volume and its ops config.
+ */
+export function purgeHandler(deps: ProvisioningDeps): JobHandler {
+  const { prisma, config, portainer } = deps;
+  const ops = opsRunner(deps);
+  return {
+    onRetry: retryRecorder(deps, "Removing expired backups"),
+    async onFailure(ctx, error) {
+      const tenant = await loadTenant(prisma, ctx.job.tenantId);
+      await ops.remove(tenant).catch(() => undefined);
+      await deps.events.record({ tenantId: tenant.id, type: "backup.purge_failed", level: "ERROR", message: `Removing expired backups failed: ${messageOf(error)} The reconcile loop tries again.` });
+    },
+    async run(ctx) {
+      const payload = ctx.payload as { names?: string[]; stackId?: number; startedAt?: string };
+      const names = payload.names ?? [];
+      const tenant = await loadTenant(prisma, ctx.job.tenantId);
+      return withClassifiedErrors(async (): Promise<JobOutcome> => {
+        if (payload.stackId === undefined) {
+          const stackId = await ops.deploy(tenant, { kind: "purge", expire: names });
+          return { kind: "wait", delayMs: config.provisioning.pollIntervalMs, payload: { ...payload, stackId, startedAt: ctx.now().toISOString() } };
+        }
+        const outcome = await ops.outcome(tenant);
+        if (outcome.state === "missing") return { kind: "wait", delayMs: config.provisioning.pollIntervalMs, payload: { names } };
+        if (outcome.state === "running") {
+          if (ctx.now().getTime() - Date.parse(payload.startedAt ?? ctx.now().toISOString()) > config.backups.timeoutMs) {
+            throw new PermanentJobError(`The purge job did not finish within ${Math.round(config.backups.timeoutMs / 1000)} s (${outcome.detail}).`);
+          }
+          return { kind: "wait", delayMs: config.provisioning.pollIntervalMs };
+        }
+        if (outcome.state === "failed") throw new PermanentJobError(outcome.detail);
+        if (!outcome.lines.includes(`PANEL_PURGE_RESULT {"deleted":${names.length}}`)) {
+          throw new PermanentJobError("The purge job finished without confirming what it removed (no PANEL_PURGE_RESULT line).");
+        }
+        await ops.remove(tenant);
+        const left = await deps.events.transaction(async (tx, emit) => {
+          await tx.backup.updateMany({ where: { tenantId: tenant.id, name: { in: names }, status: "SUCCEEDED" }, data: { status: "EXPIRED", expiredAt: ctx.now() } });
+          await emit({ tenantId: tenant.id, type: "backup.expired", message: `Removed ${names.length} backup(s) whose keep time was over: ${names.join(", ")}.`, data: { names } });
+          return tx.backup.count({ where: { tenantId: tenant.id, status: { in: ["QUEUED", "RUNNING", "SUCCEEDED"] } } });
+        });
+        if (left === 0) {
+          // Nothing of the tenant is left on its node: its backup volume and ops config go too.
+          try {
+            await portainer.deleteVolume(backupVolumeNameFor(tenant.slug), tenant.nodeHostname ? { node: tenant.nodeHostname } : {});
+          } catch (error) {
+            if (!isPortainerError(error, "NOT_FOUND")) throw error;
+          }
+          for (const c of await portainer.listConfigs({ labels: [`${PANEL_LABELS.tenant}=${tenant.id}`] })) {
+            await portainer.deleteConfig(c.id).catch((error: unknown) => {
+              if (!isPortainerError(error, "NOT_FOUND")) throw error;
+            });
+          }
+          await deps.events.record({ tenantId: tenant.id, type: "backup.volume_removed", message: `No backup is left: volume ${backupVolumeNameFor(tenant.slug)} was removed.` });
+        }
+        return { kind: "done" };
+      });
+    },
+  };
 }

@@ -146,6 +146,13 @@ export function deleteHandler(deps: ProvisioningDeps): JobHandler {
       });
 
       async function finish(dataRemoved: boolean): Promise<JobOutcome> {
+        if (dataRemoved) {
+          // Its backups are all that is left of its data: they go when the final backup's keep time ends.
+          await prisma.backup.updateMany({
+            where: { tenantId: tenant.id, status: "SUCCEEDED", expiresAt: null },
+            data: { expiresAt: new Date(ctx.now().getTime() + deps.config.backups.preDeleteKeepMs) },
+          });
+        }
         await setStatus(deps, tenant, "DELETED", {
           type: "tenant.deleted",
           message: dataRemoved ? "Deleted with all its data." : "Deleted; its volumes (the data) are kept on the node.",

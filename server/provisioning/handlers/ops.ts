@@ -55,8 +55,10 @@ export function opsRunner(deps: ProvisioningDeps): OpsRunner {
     remove,
 
     async deploy(tenant, job, options = {}) {
-      const script = loadOpsScripts()[job.kind];
-      const scriptConfig = opsConfigName(tenant.slug, job.kind, script);
+      // A purge is the backup script in its purge mode.
+      const kind = job.kind === "purge" ? "backup" : job.kind;
+      const script = loadOpsScripts()[kind];
+      const scriptConfig = opsConfigName(tenant.slug, kind, script);
       const s3 = config.backups.s3;
       const s3SecretName = s3 ? `mautic-panel-s3-${createHmac("sha256", config.appSecret).update(`${s3.accessKeyId}\n${s3.secretAccessKey}`).digest("hex").slice(0, 12)}` : null;
       const [configs, secrets] = await Promise.all([

@@ -18,6 +18,9 @@
 #   7. print one line `PANEL_BACKUP_RESULT {"name":…,"size":…,"sha256":…,"location":…}` that the panel
 #      reads from the job's log.
 #
+# With PANEL_BACKUP_MODE=purge (a deleted tenant whose last backups' keep time is over) it only does
+# step 6 and prints `PANEL_PURGE_RESULT {"deleted":N}`: no database, no data volumes are needed.
+#
 # Environment (set by the panel): MAUTIC_DB_HOST, MAUTIC_DB_PORT, MAUTIC_DB_DATABASE, MAUTIC_DB_USER,
 # PANEL_DB_PASSWORD_FILE, PANEL_BACKUP_NAME ([a-z0-9-]+), PANEL_BACKUP_DIR, PANEL_TENANT_ID,
 # PANEL_MAUTIC_IMAGE.
@@ -32,11 +35,20 @@ fail() {
   exit 1
 }
 
-for name in MAUTIC_DB_HOST MAUTIC_DB_DATABASE MAUTIC_DB_USER PANEL_DB_PASSWORD_FILE PANEL_BACKUP_NAME \
-  PANEL_BACKUP_DIR PANEL_TENANT_ID PANEL_MAUTIC_IMAGE; do
+MODE="${PANEL_BACKUP_MODE:-backup}"
+[[ "$MODE" == backup || "$MODE" == purge ]] || fail "PANEL_BACKUP_MODE must be backup or purge"
+if [[ "$MODE" == purge ]]; then
+  required=(PANEL_BACKUP_DIR PANEL_BACKUP_DELETE)
+else
+  required=(MAUTIC_DB_HOST MAUTIC_DB_DATABASE MAUTIC_DB_USER PANEL_DB_PASSWORD_FILE PANEL_BACKUP_NAME PANEL_BACKUP_DIR
+    PANEL_TENANT_ID PANEL_MAUTIC_IMAGE)
+fi
+for name in "${required[@]}"; do
   [[ -n "${!name:-}" ]] || fail "$name is not set"
 done
-[[ "$PANEL_BACKUP_NAME" =~ ^[a-z0-9][a-z0-9-]{0,99}$ ]] || fail "PANEL_BACKUP_NAME must be lower-case letters, digits and dashes"
+if [[ "$MODE" == backup ]]; then
+  [[ "$PANEL_BACKUP_NAME" =~ ^[a-z0-9][a-z0-9-]{0,99}$ ]] || fail "PANEL_BACKUP_NAME must be lower-case letters, digits and dashes"
+fi
 for old in ${PANEL_BACKUP_DELETE:-}; do
   [[ "$old" =~ ^[a-z0-9][a-z0-9-]{0,99}$ ]] || fail "PANEL_BACKUP_DELETE holds an invalid name: $old"
 done
@@ -46,10 +58,17 @@ S3_REGION="${PANEL_S3_REGION:-us-east-1}"
 S3_PREFIX="${PANEL_S3_PREFIX:-}"
 # The paths the tenant's data lives in, relative to MAUTIC_ROOT (the stack's persistent volumes, minus logs).
 DATA_PATHS=(config docroot/media/files docroot/media/images)
-for path in "${DATA_PATHS[@]}"; do
-  [[ -d "$MAUTIC_ROOT/$path" ]] || fail "$MAUTIC_ROOT/$path is not mounted"
-done
+if [[ "$MODE" == backup ]]; then
+  for path in "${DATA_PATHS[@]}"; do
+    [[ -d "$MAUTIC_ROOT/$path" ]] || fail "$MAUTIC_ROOT/$path is not mounted"
+  done
+fi
 [[ -d "$PANEL_BACKUP_DIR" && -w "$PANEL_BACKUP_DIR" ]] || fail "the backup directory $PANEL_BACKUP_DIR is not writable"
+if [[ -n "${PANEL_S3_BUCKET:-}" ]]; then
+  for name in PANEL_S3_ENDPOINT PANEL_S3_ACCESS_KEY_ID PANEL_S3_SECRET_ACCESS_KEY_FILE; do
+    [[ -n "${!name:-}" ]] || fail "$name is not set (PANEL_S3_BUCKET is)"
+  done
+fi
 
 read_secret() {
   local file="$1" value
@@ -60,7 +79,7 @@ read_secret() {
 }
 
 # Work in a hidden directory on the backup volume itself (same file system: the final mv is atomic).
-WORK="$PANEL_BACKUP_DIR/.partial-$PANEL_BACKUP_NAME"
+if [[ "$MODE" == backup ]]; then WORK="$PANEL_BACKUP_DIR/.partial-$PANEL_BACKUP_NAME"; else WORK="$PANEL_BACKUP_DIR/.purge-$$"; fi
 rm -rf "$WORK"
 mkdir -m 0700 "$WORK"
 trap 'rm -rf "$WORK"' EXIT
@@ -68,6 +87,45 @@ trap 'rm -rf "$WORK"' EXIT
 # Credentials go through an option file readable by root only, never through the command line
 # (which `ps` shows to anyone on the node). Option-file values are quoted; \ and " are escaped.
 escape_option() { local v="$1"; v="${v//\\/\\\\}"; printf '%s' "${v//\"/\\\"}"; }
+# s3 <method> <key> <payload sha256> [curl arguments...]: one signed request to the bucket.
+s3() {
+  local method="$1" key="$2" payload="$3"
+  shift 3
+  local config="$WORK/s3.curl"
+  (
+    umask 077
+    printf 'user = "%s:%s"\n' "$(escape_option "$PANEL_S3_ACCESS_KEY_ID")" \
+      "$(escape_option "$(read_secret "$PANEL_S3_SECRET_ACCESS_KEY_FILE")")" >"$config"
+  )
+  # The storage's answer goes to a file: on failure its error (e.g. AccessDenied) ends up in the job's log.
+  if ! curl --silent --show-error --fail-with-body --retry 3 --retry-connrefused --max-time 3600 \
+    --config "$config" --aws-sigv4 "aws:amz:$S3_REGION:s3" --header "x-amz-content-sha256: $payload" \
+    --request "$method" --output "$WORK/s3-answer" "$@" "${PANEL_S3_ENDPOINT%/}/$PANEL_S3_BUCKET/$S3_PREFIX$key"; then
+    head -c 2000 "$WORK/s3-answer" >&2 2>/dev/null || true
+    printf '\n' >&2
+    return 1
+  fi
+}
+EMPTY_SHA256=e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855
+
+# Removes the backups listed in PANEL_BACKUP_DELETE, on the volume and in the bucket.
+delete_expired() {
+  local old
+  for old in ${PANEL_BACKUP_DELETE:-}; do
+    log "removing the expired backup $old"
+    rm -f "$PANEL_BACKUP_DIR/$old.tar"
+    if [[ -n "${PANEL_S3_BUCKET:-}" ]]; then
+      s3 DELETE "$old.tar" "$EMPTY_SHA256" || fail "removing s3://$PANEL_S3_BUCKET/$S3_PREFIX$old.tar failed"
+    fi
+  done
+}
+
+if [[ "$MODE" == purge ]]; then
+  delete_expired
+  printf 'PANEL_PURGE_RESULT {"deleted":%s}\n' "$(wc -w <<<"$PANEL_BACKUP_DELETE" | tr -d ' ')"
+  exit 0
+fi
+
 DB_OPTIONS="$WORK/client.cnf"
 (
   umask 077
@@ -108,44 +166,15 @@ mv "$WORK/$ARCHIVE" "$PANEL_BACKUP_DIR/$ARCHIVE"
 log "wrote $PANEL_BACKUP_DIR/$ARCHIVE ($SIZE bytes, sha256 $SHA256)"
 LOCATION="volume:$ARCHIVE"
 
-# s3 <method> <key> <payload sha256> [curl arguments...]: one signed request to the bucket.
-s3() {
-  local method="$1" key="$2" payload="$3"
-  shift 3
-  local config="$WORK/s3.curl"
-  (
-    umask 077
-    printf 'user = "%s:%s"\n' "$(escape_option "$PANEL_S3_ACCESS_KEY_ID")" \
-      "$(escape_option "$(read_secret "$PANEL_S3_SECRET_ACCESS_KEY_FILE")")" >"$config"
-  )
-  # The storage's answer goes to a file: on failure its error (e.g. AccessDenied) ends up in the job's log.
-  if ! curl --silent --show-error --fail-with-body --retry 3 --retry-connrefused --max-time 3600 \
-    --config "$config" --aws-sigv4 "aws:amz:$S3_REGION:s3" --header "x-amz-content-sha256: $payload" \
-    --request "$method" --output "$WORK/s3-answer" "$@" "${PANEL_S3_ENDPOINT%/}/$PANEL_S3_BUCKET/$S3_PREFIX$key"; then
-    head -c 2000 "$WORK/s3-answer" >&2 2>/dev/null || true
-    printf '\n' >&2
-    return 1
-  fi
-}
-EMPTY_SHA256=e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855
 
 if [[ -n "${PANEL_S3_BUCKET:-}" ]]; then
-  for name in PANEL_S3_ENDPOINT PANEL_S3_ACCESS_KEY_ID PANEL_S3_SECRET_ACCESS_KEY_FILE; do
-    [[ -n "${!name:-}" ]] || fail "$name is not set (PANEL_S3_BUCKET is)"
-  done
   log "uploading to s3://$PANEL_S3_BUCKET/$S3_PREFIX$ARCHIVE"
   s3 PUT "$ARCHIVE" "$SHA256" --upload-file "$PANEL_BACKUP_DIR/$ARCHIVE" \
     || fail "the upload to s3://$PANEL_S3_BUCKET/$S3_PREFIX$ARCHIVE failed"
   LOCATION="s3://$PANEL_S3_BUCKET/$S3_PREFIX$ARCHIVE"
 fi
 
-for old in ${PANEL_BACKUP_DELETE:-}; do
-  log "removing the expired backup $old"
-  rm -f "$PANEL_BACKUP_DIR/$old.tar"
-  if [[ -n "${PANEL_S3_BUCKET:-}" ]]; then
-    s3 DELETE "$old.tar" "$EMPTY_SHA256" || fail "removing s3://$PANEL_S3_BUCKET/$S3_PREFIX$old.tar failed"
-  fi
-done
+delete_expired
 
 printf 'PANEL_BACKUP_RESULT {"name":"%s","size":%s,"sha256":"%s","location":"%s"}\n' \
   "$PANEL_BACKUP_NAME" "$SIZE" "$SHA256" "$(json_escape "$LOCATION")"

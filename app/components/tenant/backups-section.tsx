@@ -3,24 +3,13 @@
  * and "Back up now" for an ADMIN or the tenant's owner while the tenant is ACTIVE.
  */
 import type { FetcherWithComponents } from "@remix-run/react";
+import type { BackupRow } from "../../utils/backups.server";
 import * as page from "../page.css";
 import { Badge, Button, ConfirmForm, FieldRow, formatDateTime, Notice, SelectField, Table, Td, TextField, Th, type BadgeTone } from "../ui";
 import * as ui from "../ui.css";
 
-export interface BackupView {
-  id: string;
-  name: string;
-  trigger: string;
-  status: string;
-  sizeText: string | null;
-  sha256: string | null;
-  location: string | null;
-  error: string | null;
-  mauticImage: string;
-  createdAt: string;
-  finishedAt: string | null;
-  expiresAt: string | null;
-}
+/** A backup as the page shows it (its size already in words). */
+export type BackupView = BackupRow & { sizeText: string | null };
 
 const STATUS_TONE: Record<string, BadgeTone> = { QUEUED: "neutral", RUNNING: "info", SUCCEEDED: "success", FAILED: "danger", EXPIRED: "neutral" };
 const TRIGGER_TEXT: Record<string, string> = { MANUAL: "manual", SCHEDULE: "scheduled", PRE_UPGRADE: "before an upgrade", PRE_DELETE: "before deletion" };

@@ -24,6 +24,7 @@ import {
   type OperationOutcome,
 } from "../graphql/yoga";
 import type { Config } from "./config/env";
+import { markDatabaseInUse, releaseDatabase } from "./db/backup";
 import { createPrisma, type PrismaClient } from "./db/client";
 import { migrateDatabase, projectRoot } from "./db/migrate";
 import { createAuthRestRouter, restErrorHandler } from "./http/rest-auth";
@@ -210,6 +211,8 @@ export async function buildApp(options: BuildAppOptions): Promise<PanelApp> {
     graphql,
     server,
     async start() {
+      // `npm run db:restore` refuses while this file names a live process (server/db/backup.ts).
+      markDatabaseInUse(config.databasePath);
       await new Promise<void>((resolve, reject) => {
         server.once("error", reject);
         server.listen(config.port, config.host, () => {
@@ -248,6 +251,7 @@ export async function buildApp(options: BuildAppOptions): Promise<PanelApp> {
         await closed;
       }
       await prisma.$disconnect();
+      releaseDatabase(config.databasePath);
     },
   };
 }

@@ -457,6 +457,19 @@ export function loadDatabasePath(cwd = process.cwd()): string {
   return path.resolve(cwd, parsed.data.slice("file:".length));
 }
 
+/**
+ * Only the current APP_SECRET (or APP_SECRET_FILE), for `secrets:rotate`: the same rule as the full
+ * schema, without requiring the rest of a production configuration.
+ */
+export function loadAppSecret(cwd = process.cwd()): string {
+  const issues: string[] = [];
+  const env = resolveFileSecrets(readProcessEnv(cwd), issues);
+  const parsed = schema.shape.APP_SECRET.safeParse(env.APP_SECRET);
+  if (!parsed.success) issues.push(...parsed.error.issues.map((i) => i.message));
+  if (issues.length > 0 || !parsed.success) throw new ConfigError(issues);
+  return parsed.data;
+}
+
 /** Parses the process's configuration; used by entry points only (server, scripts). */
 export function loadConfig(): Config {
   return parseConfig(readProcessEnv());

@@ -72,7 +72,7 @@ describe("deploy/panel-stack.yml", () => {
     const result = config({ ...REQUIRED, TRAEFIK_NETWORK: "edge", TRAEFIK_ENTRYPOINT: "https", PORTAINER_ENDPOINT_ID: "3" });
     expect(result.status).toBe(0);
     const stack = parse(result.stdout) as Loaded;
-    expect(stack.networks.traefik.name).toBe("edge");
+    expect(stack.networks.traefik!.name).toBe("edge");
     expect(stack.services.panel.environment).toMatchObject({ TRAEFIK_NETWORK_NAME: "edge", TRAEFIK_ENTRYPOINT: "https", PORTAINER_ENDPOINT_ID: "3" });
     expect(stack.services.panel.deploy.labels["traefik.docker.network"]).toBe("edge");
   });

@@ -1,6 +1,7 @@
 // `npm test`: the whole suite, in the order that fails fastest on a broken tree, running every
 // step even after a failure so one run reports everything. Ends with one summary line.
 //   lint → typecheck → migration drift → unit + integration (vitest) → build → browser (Playwright)
+//   → image steps (the Dockerfile's install → build → prune → start, replayed as an unprivileged user)
 import { spawnSync } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
@@ -20,6 +21,7 @@ const steps = [
   ["unit and integration tests", bin("vitest"), ["run", "--reporter=default", "--reporter=json", "--outputFile.json=reports/vitest.json"]],
   ["build", "npm", ["run", "-s", "build"]],
   ["browser tests", bin("playwright"), ["test"]],
+  ["image steps", "bash", ["scripts/image-steps.sh"]],
 ];
 
 const failedSteps = [];

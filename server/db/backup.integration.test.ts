@@ -66,6 +66,12 @@ describe("backing up the panel database", () => {
       expect(fs.existsSync(`${copy.file}-wal`)).toBe(false);
       expect(summary.migration).toMatch(/^\d{14}_/);
     }
+    // A copy taken mid-provisioning restores into a sound database with every tenant committed before it.
+    const last = copies.at(-1)!;
+    const restoredAt = path.join(dir, "restored", "panel.db");
+    const { restored } = await restoreDatabase(last.file, restoredAt);
+    expect(inspectDatabase(restoredAt).rows.tenants).toBe(restored.rows.tenants);
+    for (const id of last.committed) expect(tenantIdsIn(restoredAt).has(id)).toBe(true);
     for (const id of ids) await until(() => app.services.prisma.tenant.findUniqueOrThrow({ where: { id } }), (x) => x.status === "ACTIVE", "ACTIVE", 60_000);
     const final = await backupDatabase(t.databasePath, path.join(dir, "final.db"));
     expect(final.rows.tenants).toBe(12);

@@ -163,6 +163,7 @@ export async function restoreDatabase(source: string, target: string, now: Date 
     previous = `${target}.before-restore-${now.toISOString().replace(/[-:]/g, "").replace(/\..*$/, "")}`;
     await backupDatabase(target, previous);
   }
+  fs.mkdirSync(path.dirname(path.resolve(target)), { recursive: true });
   const incoming = `${target}.restoring-${process.pid}`;
   fs.rmSync(pidFile(target), { force: true });
   fs.copyFileSync(source, incoming);

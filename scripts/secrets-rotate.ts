@@ -10,12 +10,12 @@
  * APP_SECRET. Nothing changes if anything fails.
  */
 import fs from "node:fs";
-import { parseArgs } from "node:util";
-import { ConfigError, loadAppSecret, loadDatabasePath } from "../server/config/env";
+import { loadAppSecret, loadDatabasePath } from "../server/config/env";
 import { databaseInUse, DatabaseFileError } from "../server/db/backup";
 import { createPrisma } from "../server/db/client";
 import { migrateDatabase } from "../server/db/migrate";
 import { rotateAppSecret, SecretRotationError } from "../server/tenants/rotate-app-secret";
+import { runCli } from "./support/cli";
 
 const USAGE = "Usage: npm run secrets:rotate -- [--new-secret-file FILE]   (or the new secret on standard input)";
 
@@ -26,21 +26,21 @@ async function readStdin(): Promise<string> {
   return text.split(/\r?\n/)[0] ?? "";
 }
 
-async function main(): Promise<number> {
-  let parsed;
-  try {
-    parsed = parseArgs({ options: { "new-secret-file": { type: "string" }, help: { type: "boolean", default: false } }, strict: true });
-  } catch (error) {
-    console.error(`${(error as Error).message}\n${USAGE}`);
-    return 2;
-  }
-  if (parsed.values.help) {
-    console.log(USAGE);
-    return 0;
-  }
-  try {
-    const file = parsed.values["new-secret-file"];
-    const next = (file ? fs.readFileSync(file, "utf8").replace(/\r?\n$/, "") : await readStdin()).trim();
+class SecretFileError extends Error {}
+
+await runCli({
+  usage: USAGE,
+  options: { "new-secret-file": { type: "string" } },
+  positionals: 0,
+  expected: [SecretRotationError, SecretFileError],
+  async main(values) {
+    const file = values["new-secret-file"];
+    let next: string;
+    try {
+      next = (typeof file === "string" ? fs.readFileSync(file, "utf8").replace(/\r?\n$/, "") : await readStdin()).trim();
+    } catch (error) {
+      throw new SecretFileError(`The new secret file cannot be read: ${(error as Error).message}`);
+    }
     if (!next) {
       console.error(`Give the new APP_SECRET in a file or on standard input.\n${USAGE}`);
       return 2;
@@ -59,18 +59,5 @@ async function main(): Promise<number> {
     } finally {
       await prisma.$disconnect();
     }
-    return 0;
-  } catch (error) {
-    if (error instanceof SecretRotationError || error instanceof DatabaseFileError || error instanceof ConfigError) {
-      console.error(error.message);
-      return 1;
-    }
-    if ((error as NodeJS.ErrnoException).code === "ENOENT") {
-      console.error(`The new secret file cannot be read: ${(error as Error).message}`);
-      return 1;
-    }
-    throw error;
-  }
-}
-
-process.exitCode = await main();
+  },
+});

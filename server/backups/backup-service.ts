@@ -11,7 +11,7 @@ import { ConflictError, NotFoundError } from "../errors";
 import type { Actor, Emit, TenantEventLog, Tx } from "../events/tenant-events";
 import type { Backup, Tenant } from "../generated/prisma/client";
 import type { BackupTrigger, TenantStatus } from "../generated/prisma/enums";
-import { enqueueJob } from "../provisioning/job-queue";
+import { assertTenantIdle, enqueueJob } from "../provisioning/job-queue";
 import { DEFAULT_BACKUP_POLICY, type BackupPolicy } from "../stacks/plans";
 
 /** A backup needs the tenant's database running: these statuses have a deployed, running stack. */
@@ -84,11 +84,7 @@ export class BackupService {
       throw new ConflictError(`A ${tenant.status.toLowerCase()} tenant cannot be backed up: its database must be running (ACTIVE).`);
     }
     // An operation that queues its own backup (a delete) may wait behind the job running now.
-    const open = await tx.job.findFirst({
-      where: { tenantId: tenant.id, status: { in: options.behindRunningJob ? ["QUEUED"] : ["QUEUED", "RUNNING"] } },
-      select: { type: true },
-    });
-    if (open) throw new ConflictError(`This tenant is busy: a ${open.type.toLowerCase()} job is in progress.`);
+    await assertTenantIdle(tx, tenant.id, { ignoreRunning: options.behindRunningJob });
     const now = this.now();
     const backup = await tx.backup.create({
       data: {

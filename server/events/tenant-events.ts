@@ -15,6 +15,11 @@ export type Tx = Prisma.TransactionClient;
 export type Actor = { type: "USER" | "TOKEN"; id: string } | { type: "SYSTEM" };
 export const SYSTEM: Actor = { type: "SYSTEM" };
 
+/** The actor a stored row names (a job, a fleet upgrade): a person or token, else the panel. */
+export function actorFrom(row: { actorType: string; actorId: string | null }): Actor {
+  return row.actorType === "USER" || row.actorType === "TOKEN" ? { type: row.actorType, id: row.actorId ?? "" } : SYSTEM;
+}
+
 export interface NewTenantEvent {
   tenantId: string;
   type: string;

@@ -3,6 +3,7 @@
  * time, in the order they were queued. See README.md beside this file.
  */
 import type { PrismaClient } from "../db/client";
+import { ConflictError } from "../errors";
 import type { JobType } from "../generated/prisma/enums";
 import type { Actor, Tx } from "../events/tenant-events";
 
@@ -36,6 +37,18 @@ export async function enqueueJob(
     },
     select: { id: true },
   });
+}
+
+/**
+ * Refuses (ConflictError) while the tenant has a job open: one operation per tenant at a time.
+ * `ignoreRunning` lets a caller queue behind the job running now (a delete's final backup).
+ */
+export async function assertTenantIdle(tx: Tx, tenantId: string, options: { ignoreRunning?: boolean; hint?: string } = {}): Promise<void> {
+  const open = await tx.job.findFirst({
+    where: { tenantId, status: { in: options.ignoreRunning ? ["QUEUED"] : ["QUEUED", "RUNNING"] } },
+    select: { type: true },
+  });
+  if (open) throw new ConflictError(`This tenant is busy: a ${open.type.toLowerCase()} job is in progress.${options.hint ? ` ${options.hint}` : ""}`);
 }
 
 /** Cancels a tenant's queued jobs (a newer decision, such as delete, supersedes them). */

@@ -17,7 +17,7 @@ import type { UserService } from "../auth/users";
 import type { BackupService } from "../backups/backup-service";
 import { RateLimiter } from "../auth/throttle";
 import { normalizeEmail } from "../auth/validation";
-import { cancelQueuedJobs, enqueueJob } from "../provisioning/job-queue";
+import { assertTenantIdle, cancelQueuedJobs, enqueueJob } from "../provisioning/job-queue";
 import { compareImageVersions } from "../stacks/image-versions";
 import { parseCreateTenantInput, parseUpdateTenantInput, slugFromName, type CreateTenantInput, type UpdateTenantInput } from "./tenant-input";
 import { TenantSecretBox } from "./tenant-secrets";
@@ -240,10 +240,7 @@ export class TenantService {
       const deployed = changed.some((field) => field === "plan" || field === "mailerDsn");
       if (deployed) {
         // The stack is built from these at the next deploy; a job in flight would mix old and new.
-        const open = await tx.job.findFirst({ where: { tenantId: id, status: { in: ["QUEUED", "RUNNING"] } }, select: { type: true } });
-        if (open) {
-          throw new ConflictError(`This tenant is busy: a ${open.type.toLowerCase()} job is in progress. Change the plan or mailer DSN once it has finished.`);
-        }
+        await assertTenantIdle(tx, id, { hint: "Change the plan or mailer DSN once it has finished." });
       }
       const tenant = await tx.tenant.update({ where: { id }, data });
       const redeploy = deployed && current.status === "ACTIVE";
@@ -377,8 +374,7 @@ export class TenantService {
     if (!rule.from.includes(current.status)) {
       throw new ConflictError(`A ${current.status.toLowerCase()} tenant cannot be ${rule.verb} (allowed from ${rule.from.join(" or ")}).`);
     }
-    const open = await tx.job.findFirst({ where: { tenantId: id, status: { in: ["QUEUED", "RUNNING"] } }, select: { type: true } });
-    if (open) throw new ConflictError(`This tenant is busy: a ${open.type.toLowerCase()} job is in progress.`);
+    await assertTenantIdle(tx, id);
 
     let type: JobType;
     let payload: Record<string, unknown> = {};
@@ -495,8 +491,7 @@ export class TenantService {
       if (!["ACTIVE", "ERROR"].includes(current.status) || !current.stackName) {
         throw new ConflictError(`A ${current.status.toLowerCase()} tenant cannot be restored: it must be deployed (ACTIVE, or ERROR after provisioning).`);
       }
-      const open = await tx.job.findFirst({ where: { tenantId: current.id, status: { in: ["QUEUED", "RUNNING"] } }, select: { type: true } });
-      if (open) throw new ConflictError(`This tenant is busy: a ${open.type.toLowerCase()} job is in progress.`);
+      await assertTenantIdle(tx, current.id);
       const updated = await tx.tenant.update({ where: { id: current.id }, data: { status: "MAINTENANCE", phase: null, statusReason: `Restoring backup ${backup.name}.` } });
       await enqueueJob(tx, { type: "RESTORE", tenantId: current.id, payload: { backupId: backup.id }, actor, maxAttempts: 3 });
       await emit({

@@ -12,7 +12,7 @@
 import type { Config } from "../config/env";
 import type { PrismaClient } from "../db/client";
 import { AppError, ConflictError, NotFoundError, ValidationError } from "../errors";
-import type { Actor } from "../events/tenant-events";
+import { actorFrom, type Actor } from "../events/tenant-events";
 import type { FleetUpgrade } from "../generated/prisma/client";
 import type { FleetUpgradeItemStatus } from "../generated/prisma/enums";
 import type { Logger } from "../logger";
@@ -91,17 +91,13 @@ export class FleetUpgradeService {
     const item = await this.prisma.fleetUpgradeItem.findUnique({ where: { id: itemId }, include: { fleetUpgrade: true } });
     if (!item || item.status !== "RUNNING") return;
     await this.prisma.fleetUpgradeItem.update({ where: { id: itemId }, data: { status, detail: detail.slice(0, 1000), finishedAt: this.now() } });
-    const { actorType, actorId } = item.fleetUpgrade;
-    await this.advance(item.fleetUpgradeId, actorType === "USER" || actorType === "TOKEN" ? { type: actorType, id: actorId ?? "" } : { type: "SYSTEM" });
+    await this.advance(item.fleetUpgradeId, actorFrom(item.fleetUpgrade));
   }
 
   /** Advances every running fleet upgrade (after a restart, a batch may be waiting to start). */
   async advanceRunning(): Promise<void> {
     const running = await this.prisma.fleetUpgrade.findMany({ where: { status: "RUNNING" } });
-    for (const campaign of running) {
-      const { actorType, actorId } = campaign;
-      await this.advance(campaign.id, actorType === "USER" || actorType === "TOKEN" ? { type: actorType, id: actorId ?? "" } : { type: "SYSTEM" });
-    }
+    for (const campaign of running) await this.advance(campaign.id, actorFrom(campaign));
   }
 
   /** Marks the rest SKIPPED and the fleet upgrade STOPPED. */

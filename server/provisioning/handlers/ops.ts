@@ -15,6 +15,9 @@ import type { ProvisioningDeps } from "../deps";
 import { tenantObjectLabels } from "../tenant-stack";
 import { ignoreConflict } from "./shared";
 
+/** Task states that end a one-shot job without success. */
+const FAILED_STATES = ["failed", "rejected", "orphaned", "shutdown", "remove"];
+
 /** Lines of the job's log kept in an error message. */
 const ERROR_LINES = 5;
 
@@ -98,12 +101,15 @@ export function opsRunner(deps: ProvisioningDeps): OpsRunner {
     },
 
     async outcome(tenant) {
-      if (!(await portainer.findStackByName(opsStackNameFor(tenant.slug)))) return { state: "missing" };
       const tasks = await portainer.listTasks({ stack: opsStackNameFor(tenant.slug) });
       const latest = [...tasks].sort((a, b) => (b.createdAt?.getTime() ?? 0) - (a.createdAt?.getTime() ?? 0))[0];
+      const settled = !latest || latest.state === "complete" || FAILED_STATES.includes(latest.state);
+      // While the job runs, no stack listing (one call for the whole endpoint) on every poll; before
+      // a verdict, make sure the tasks seen are not those of a stack already removed.
+      if (settled && !(await portainer.findStackByName(opsStackNameFor(tenant.slug)))) return { state: "missing" };
       if (!latest) return { state: "running", detail: "the job has no task yet" };
       if (latest.state === "complete") return { state: "complete", lines: (await logLines(tenant)).map((l) => l.text) };
-      if (["failed", "rejected", "orphaned", "shutdown", "remove"].includes(latest.state)) {
+      if (FAILED_STATES.includes(latest.state)) {
         const lines = await logLines(tenant).catch(() => []);
         const errors = lines.filter((l) => l.stream === "stderr" || l.text.includes("ERROR")).map((l) => l.text);
         const why = errors.length > 0 ? errors.slice(-ERROR_LINES).join(" | ") : (latest.error ?? latest.message ?? latest.state);

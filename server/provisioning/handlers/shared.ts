@@ -1,6 +1,6 @@
 import type { Tenant } from "../../generated/prisma/client";
 import type { EventLevel, TenantPhase, TenantStatus } from "../../generated/prisma/enums";
-import type { Actor } from "../../events/tenant-events";
+import { actorFrom, type Actor } from "../../events/tenant-events";
 import type { PrismaClient } from "../../db/client";
 import type { ProvisioningDeps } from "../deps";
 import type { JobRow } from "../job-queue";
@@ -17,7 +17,7 @@ export async function loadTenant(prisma: PrismaClient, id: string): Promise<Tena
 }
 
 export function actorOf(job: JobRow): Actor {
-  return job.actorType === "USER" || job.actorType === "TOKEN" ? { type: job.actorType, id: job.actorId ?? "" } : { type: "SYSTEM" };
+  return actorFrom(job);
 }
 
 /**

@@ -4,6 +4,7 @@
  */
 import { data as dataResponse, type AppLoadContext } from "@remix-run/node";
 import type { Operation } from "../../graphql/yoga";
+import type { TenantCredentials } from "../../server/tenants/tenant-service";
 import type { LiveEvent as TenantEvent } from "../components/use-live-events";
 import { failureFields, run, type Failure } from "./graphql.server";
 
@@ -148,18 +149,7 @@ export async function deleteTenant(context: AppLoadContext, id: string, options:
 }
 
 /** A tenant's credentials as the API reveals them: the database set and DSN are null unless the caller is an ADMIN. */
-export interface TenantCredentials {
-  tenantId: string;
-  loginUrl: string;
-  adminUser: string;
-  adminPassword: string;
-  full: boolean;
-  database: string | null;
-  databaseUser: string | null;
-  databasePassword: string | null;
-  databaseRootPassword: string | null;
-  mailerDsn: string | null;
-}
+export type { TenantCredentials };
 
 const RevealCredentials: Operation<{ result: Failure | { __typename: "MutationRevealTenantCredentialsSuccess"; data: TenantCredentials } }, { id: string }> = {
   source: /* GraphQL */ `mutation UiRevealTenantCredentials($id: ID!) {

@@ -54,7 +54,7 @@ export default tseslint.config(
   },
   {
     // Tests read loosely shaped JSON answers.
-    files: ["**/*.test.ts"],
+    files: ["**/*.test.ts", "e2e/**/*.spec.ts"],
     rules: { "@typescript-eslint/no-explicit-any": "off" },
   },
 );

@@ -78,7 +78,6 @@ test("the built server migrates, serves, signs in, and stops on SIGTERM without 
         headers: { "content-type": "application/json", origin: base, ...(cookie ? { cookie } : {}) },
         body: JSON.stringify({ query, variables }),
       });
-      // eslint-disable-next-line @typescript-eslint/no-explicit-any -- loosely shaped JSON answers
       return { body: (await res.json()) as { data: Record<string, any> }, cookie: res.headers.getSetCookie()[0]?.split(";")[0] ?? "" };
     };
     const login = await gql(`mutation($e: String!, $p: String!) { login(email: $e, password: $p) { __typename } }`, { e: ADMIN.email, p: ADMIN.password });

@@ -165,3 +165,27 @@ describe("session expiry", () => {
     }
   });
 });
+
+describe("the session cookie behind https", () => {
+  it("is __Host- prefixed and Secure, and a plain-http cookie name is not accepted for it", async () => {
+    const origin = "https://panel.example.com";
+    const t = await startTestApp({ APP_URL: origin });
+    try {
+      await seedUsers(t.app);
+      const res = await gql<LoginData>(t.url, LOGIN, { email: CLIENT.email, password: CLIENT.password }, { origin });
+      expect(res.body.data?.login.__typename).toBe("MutationLoginSuccess");
+      expect(res.cookies).toHaveLength(1);
+      expect(res.cookies[0]).toMatch(/^__Host-panel_session=[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+; Path=\/; HttpOnly; SameSite=Lax; Max-Age=\d+; Secure$/);
+      const pair = cookiePair(res.cookies[0]);
+      expect((await gql<MeData>(t.url, ME, {}, { cookie: pair, origin })).body.data?.me?.email).toBe(CLIENT.email);
+      // The same token under the name a plain-http panel uses is a different cookie: ignored.
+      const downgraded = pair.replace(/^__Host-/, "");
+      expect((await gql<MeData>(t.url, ME, {}, { cookie: downgraded, origin })).body.data?.me).toBeNull();
+      // Signing out clears it with the same attributes (a browser drops a __Host- cookie otherwise).
+      const out = await gql(t.url, `mutation { logout }`, {}, { cookie: pair, origin });
+      expect(out.cookies[0]).toMatch(/^__Host-panel_session=; Path=\/; HttpOnly; SameSite=Lax; Max-Age=0; Expires=Thu, 01 Jan 1970 00:00:00 GMT; Secure$/);
+    } finally {
+      await t.close();
+    }
+  });
+});

@@ -49,7 +49,7 @@ export default tseslint.config(
   },
   {
     // Entry points and tooling may read the environment they were started with.
-    files: ["scripts/**", "test/**", "e2e/**", "**/*.test.ts", "*.config.{js,ts}", "emulator/cli.ts"],
+    files: ["scripts/**", "bench/**", "test/**", "e2e/**", "**/*.test.ts", "*.config.{js,ts}", "emulator/cli.ts"],
     rules: { "no-restricted-properties": "off" },
   },
   {

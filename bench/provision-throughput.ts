@@ -182,10 +182,13 @@ console.log(`panel CPU:               ${panelCpu.toFixed(1)} s over ${seconds.to
 console.log(`emulator CPU:            ${emulatorCpu.toFixed(1)} s (${((emulatorCpu / seconds) * 100).toFixed(0)}% of a core)`);
 console.log(`machine CPU:             ${machineBusy.toFixed(1)} s busy of ${(seconds * cores).toFixed(1)} s on ${cores} cores; other programs ${Math.max(0, machineBusy - panelCpu - emulatorCpu).toFixed(1)} s`);
 
+console.log(`verdict: ${tenants} tenants, ratio ${(seconds / floor).toFixed(3)} to Portainer's floor (target ≤ 1.15 at 200), ${lost} lost, ${duplicated} duplicated`);
+
 await app.stop();
 stopping = true;
 emulatorProcess.kill("SIGTERM");
 fs.rmSync(dir, { recursive: true, force: true });
+process.exit(lost + duplicated > 0 ? 1 : 0);
 
 /** CPU time all cores spent busy since boot, from the OS's per-core counters. */
 function machineCpuMs(): { busy: number } {

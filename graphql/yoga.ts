@@ -11,6 +11,7 @@ import { AppError } from "../server/errors";
 import type { Logger } from "../server/logger";
 import type { Services } from "../server/services";
 import { createContext, type GraphQLContext, type Transport } from "./context";
+import { useInputErrors } from "./input-errors";
 import { useSignedInIntrospection } from "./introspection";
 import { useQueryLimits } from "./limits";
 import { schema } from "./schema";
@@ -46,9 +47,9 @@ export function createGraphQLServer(services: Services): GraphQLServer {
     renderGraphiQL,
     landingPage: false,
     // One operation per request (no batching), bounded depth, aliases and size; introspection
-    // for signed-in callers only.
+    // for signed-in callers only; malformed text and bad cursors are the caller's mistake, not ours.
     batching: false,
-    plugins: [useQueryLimits(), useSignedInIntrospection()],
+    plugins: [useQueryLimits(), useSignedInIntrospection(), useInputErrors()],
   });
 }
 

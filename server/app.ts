@@ -178,6 +178,15 @@ export async function buildApp(options: BuildAppOptions): Promise<PanelApp> {
   app.use(GRAPHQL_PATH, graphql as unknown as express.RequestHandler);
 
   if (options.remixBuild) {
+    // Remix actions read forms, and every form of the UI posts urlencoded. Any other body (JSON,
+    // text, multipart, none) would make `request.formData()` throw inside the action: a 500.
+    app.use((req, res, next) => {
+      if (isUnsafeMethod(req.method) && !/^application\/x-www-form-urlencoded\s*(;|$)/i.test(req.headers["content-type"] ?? "")) {
+        res.status(415).type("text/plain").send("Send the form as application/x-www-form-urlencoded.");
+        return;
+      }
+      next();
+    });
     app.all(
       "*",
       createRequestHandler({
@@ -197,6 +206,11 @@ export async function buildApp(options: BuildAppOptions): Promise<PanelApp> {
 
   app.use((error: unknown, req: Request, res: Response, next: NextFunction) => {
     if (res.headersSent) return next(error);
+    // Remix builds the request's URL from the Host header: one that is no host ("a b", a bad port).
+    if ((error as { code?: unknown }).code === "ERR_INVALID_URL") {
+      res.status(400).type("text/plain").send("Bad request: the Host header is not a host name.");
+      return;
+    }
     (req as Request & { log?: Logger }).log?.error({ err: error }, "unhandled error");
     res.status(500).type("text/plain").send(`Internal error (request ${assignRequestId(req)})`);
   });

@@ -48,6 +48,14 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   return { entries, filter, tenantNames: Object.fromEntries(tenants.map((t) => [t.id, t.name])) };
 }
 
+/**
+ * A tenant's name by id. The ids come from audit entries, i.e. from what callers sent: an id such
+ * as `__proto__` must find nothing, not Object.prototype (which React cannot render).
+ */
+function nameOf(names: Record<string, string>, id: string): string | undefined {
+  return Object.hasOwn(names, id) ? names[id] : undefined;
+}
+
 /** The query string for the same filter with some parameters changed. */
 function filterLink(filter: AuditFilter, change: Partial<Record<keyof AuditFilter, string | null>>): string {
   const params = new URLSearchParams();
@@ -172,8 +180,8 @@ export default function AuditPage() {
                 <Td>
                   {entry.tenantId ? (
                     <>
-                      <Link to={`/tenants/${entry.tenantId}`} className={tenantNames[entry.tenantId] ? undefined : page.mono}>
-                        {tenantNames[entry.tenantId] ?? entry.tenantId}
+                      <Link to={`/tenants/${entry.tenantId}`} className={nameOf(tenantNames, entry.tenantId) ? undefined : page.mono}>
+                        {nameOf(tenantNames, entry.tenantId) ?? entry.tenantId}
                       </Link>
                       <div className={page.nowrapText}>
                         <Link to={filterLink(filter, { tenantId: entry.tenantId })} className={page.muted}>

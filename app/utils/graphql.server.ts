@@ -1,7 +1,7 @@
 /**
  * Running the UI's GraphQL operations in-process (see docs/decisions/002). Expected failures
  * come back as typed union members for the route to show; GraphQL errors become Responses the
- * error boundaries understand (401, 403, 503), anything else is thrown as is (500).
+ * error boundaries understand (400, 401, 403, 503), anything else is thrown as is (500).
  */
 import { data as dataResponse, type AppLoadContext } from "@remix-run/node";
 import type { Operation } from "../../graphql/yoga";
@@ -42,6 +42,8 @@ export async function run<TData, TVariables extends Record<string, unknown>>(
     const code = error.extensions?.code;
     if (code === "FORBIDDEN") throw dataResponse(error.message, { status: 403 });
     if (code === "NOT_AUTHENTICATED") throw dataResponse(error.message, { status: 401 });
+    // The request itself is malformed (e.g. an unreadable page cursor in the address).
+    if (code === "VALIDATION_FAILED") throw dataResponse(error.message, { status: 400 });
     // Portainer (or a tenant's services) did not answer: the message says what to do.
     if (code === "UNAVAILABLE") throw dataResponse(error.message, { status: 503 });
     throw error;

@@ -115,9 +115,17 @@ export function createAuthRestRouter(graphql: GraphQLServer): Router {
 /** JSON error handler for /api: typed errors keep their message; anything else is masked. */
 export function restErrorHandler(error: unknown, req: Request, res: Response, next: (e?: unknown) => void): void {
   if (res.headersSent) return next(error);
-  const e = error as { type?: string; status?: number };
+  const e = error as { type?: string; status?: number; expose?: boolean; extensions?: { code?: unknown }; message?: string };
   if (e.type === "entity.parse.failed") return sendError(res, 400, "VALIDATION_FAILED", "The body is not valid JSON.");
   if (e.type === "entity.too.large") return sendError(res, 413, "VALIDATION_FAILED", "The body is too large.");
+  // The body parser's other refusals (an unsupported charset or Content-Encoding, a body shorter
+  // than its Content-Length) and Express's (a malformed percent-encoding in the path) are the
+  // client's: their 4xx status stands, with a message that names no internals.
+  if ((e.expose === true || error instanceof URIError) && typeof e.status === "number" && e.status >= 400 && e.status < 500) {
+    return sendError(res, e.status, "VALIDATION_FAILED", e.status === 415 ? "Send the body as uncompressed UTF-8 JSON." : "The request is malformed.");
+  }
+  // Input the GraphQL layer refused before running anything (e.g. text that is not valid Unicode).
+  if (e.extensions?.code === "VALIDATION_FAILED") return sendError(res, 400, "VALIDATION_FAILED", String(e.message));
   if (error instanceof ValidationError) {
     res.status(400).json({ error: { code: error.code, message: error.message, fieldErrors: error.fieldErrors } });
     return;

@@ -51,6 +51,8 @@ export interface PortainerConnection {
   url: string;
   apiKey: string;
   endpointId: number;
+  /** Timeout of each ordinary request, in ms (default 30 s). */
+  timeoutMs?: number;
 }
 
 export function createServices(deps: {
@@ -69,7 +71,7 @@ export function createServices(deps: {
     baseUrl: deps.portainer.url,
     apiKey: deps.portainer.apiKey,
     endpointId: deps.portainer.endpointId,
-    timeoutMs: 30_000,
+    timeoutMs: deps.portainer.timeoutMs ?? 30_000,
     pollIntervalMs: Math.min(2000, config.provisioning.pollIntervalMs),
     // A deploy that has not settled by the phase deadline fails the phase anyway.
     deployTimeoutMs: config.provisioning.phaseTimeoutMs,

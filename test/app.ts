@@ -8,7 +8,7 @@ import { buildApp, type PanelApp } from "../server/app";
 import type { DnsResolver } from "../server/provisioning/deps";
 import { parseConfig } from "../server/config/env";
 import { createLogger } from "../server/logger";
-import { createTestDatabase } from "./db";
+import type { PortainerConnection } from "../server/services";
 
 export const TEST_APP_SECRET = "test-app-secret-0123456789-abcdefghijklmnop";
 
@@ -37,9 +37,12 @@ export async function startTestApp(
     resolveDns?: DnsResolver;
     worker?: boolean;
     onQuery?: (sql: string) => void;
+    /** Another address for Portainer (e.g. a gate in front of the emulator) or another request timeout. */
+    portainer?: Partial<Pick<PortainerConnection, "url" | "timeoutMs">>;
   } = {},
 ): Promise<TestApp> {
-  const databasePath = options.databasePath ?? createTestDatabase();
+  // Imported only when needed: ./db reads vitest's state, which benches (run outside vitest) lack.
+  const databasePath = options.databasePath ?? (await import("./db")).createTestDatabase();
   const emulator =
     options.reuseEmulator ?? (await startEmulator({ port: 0, apiKey: TEST_PORTAINER_KEY, taskDelayMs: 2, ...options.emulator }));
   const config = parseConfig({
@@ -70,7 +73,7 @@ export async function startTestApp(
     logger: createLogger(config.log, sink),
     migrate: false,
     now: options.now,
-    portainer: { url: emulator.url, apiKey: TEST_PORTAINER_KEY, endpointId: 1 },
+    portainer: { url: emulator.url, apiKey: TEST_PORTAINER_KEY, endpointId: 1, ...options.portainer },
     resolveDns: options.resolveDns,
     worker: options.worker,
     onQuery: options.onQuery,

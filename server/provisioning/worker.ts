@@ -40,6 +40,11 @@ export interface JobHandler {
   onFailure(ctx: JobContext, error: unknown): Promise<void>;
   /** Optional: a payload to keep when a transient failure is retried (e.g. the phase reached). */
   payloadAfterError?(ctx: JobContext, error: unknown): Record<string, unknown> | undefined;
+  /**
+   * Optional: until when transient failures are retried even past `maxAttempts` (e.g. the current
+   * phase's deadline), so an outage is judged by how long it lasts, not by how often it was tried.
+   */
+  retriesUntil?(ctx: JobContext): Date | null;
 }
 
 export interface WorkerOptions {
@@ -194,7 +199,9 @@ export class Worker {
     const attempt = job.attempts + 1;
     const message = error instanceof Error ? error.message : String(error);
     const permanent = error instanceof PermanentJobError;
-    if (permanent || attempt >= job.maxAttempts) {
+    const until = handler.retriesUntil?.(ctx);
+    const exhausted = attempt >= job.maxAttempts && !(until && until.getTime() > this.now().getTime());
+    if (permanent || exhausted) {
       log.warn({ err: error, attempt }, "job failed");
       try {
         await handler.onFailure(ctx, error);

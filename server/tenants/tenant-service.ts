@@ -382,8 +382,10 @@ export class TenantService {
       // A failed backup never put the tenant in ERROR: what to retry is the last failed lifecycle job.
       const failed = await tx.job.findFirst({ where: { tenantId: id, status: "FAILED", type: { not: "BACKUP" } }, orderBy: { createdAt: "desc" } });
       type = failed?.type ?? "PROVISION";
-      // Resume where it stopped: the payload carries the phase reached.
-      payload = failed ? { ...(JSON.parse(failed.payload) as Record<string, unknown>), retried: true } : {};
+      // Resume where it stopped: the payload carries the phase reached. The phase starts afresh, with
+      // a new deadline: the old start would fail it at its first wait.
+      const { phaseStartedAt: _started, ...progress } = failed ? (JSON.parse(failed.payload) as Record<string, unknown>) : {};
+      payload = failed ? { ...progress, retried: true } : {};
     } else {
       type = rule.job;
     }

@@ -274,12 +274,19 @@ export function provisionHandler(deps: ProvisioningDeps): JobHandler {
         type: "phase.retrying",
         level: "WARN",
         phase,
-        message: `${phase} failed: ${messageOf(error)} Retrying in ${Math.round(delayMs / 1000)} s (attempt ${attempt + 1} of ${ctx.job.maxAttempts}).`,
+        message: `${phase} failed: ${messageOf(error)} Retrying in ${Math.round(delayMs / 1000)} s (attempt ${attempt + 1}${attempt + 1 <= ctx.job.maxAttempts ? ` of ${ctx.job.maxAttempts}` : ", until the phase's deadline"}).`,
       });
     },
 
     payloadAfterError(ctx) {
       return ctx.payload;
+    },
+
+    // Portainer down for a while is waited out for as long as the phase may take, however many
+    // attempts that needs; the phase's deadline, not the attempt count, decides when to give up.
+    retriesUntil(ctx) {
+      const started = (ctx.payload as Payload).phaseStartedAt;
+      return started ? new Date(Date.parse(started) + config.provisioning.phaseTimeoutMs) : null;
     },
 
     async onFailure(ctx, error) {

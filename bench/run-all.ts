@@ -32,7 +32,7 @@ const SUITES: Suite[] = [
   { name: "provision-200-sync", what: "provisioning throughput, 200 tenants (sync family, Portainer 2.23)", command: tsx("bench/provision-throughput.ts", "--tenants", "200", "--portainer-version", "2.23.0") },
   { name: "provision-1000", what: "provisioning throughput, 1,000 tenants", command: tsx("bench/provision-throughput.ts", "--tenants", "1000") },
   { name: "api", what: "GraphQL list latency over 10,000 tenants and event fan-out to 500 subscribers", command: tsx("bench/api-latency.ts") },
-  { name: "load", what: "50 signed-in browsers for 60 s, 500 subscriptions, 1,000 tenants, 100,000 events", command: tsx("bench/load-mix.ts"), build: true },
+  { name: "load", what: "50 signed-in browsers for 60 s, 500 subscriptions, 1,000 tenants, 100,000 events", command: tsx("bench/load-mix.ts", "--paced-rate", "25"), build: true },
   { name: "faults", what: "fault campaign: 9 fault kinds × 8 provisioning phases", command: tsx("bench/fault-campaign.ts") },
   { name: "kill", what: "kill -9 campaign: 20 kills during a 50-tenant run", command: tsx("bench/kill-campaign.ts") },
   {

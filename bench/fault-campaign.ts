@@ -115,7 +115,7 @@ if (!values.quiet) {
   const errors = results.flatMap((r) => r.report.tenants.filter((t) => t.status === "ERROR").map((t) => ({ r, t })));
   if (errors.length > 0) {
     console.log("");
-    console.log("ERROR causes (and the attempt at which the tenant's job failed: 5 of 5 = its retry budget ran out):");
+    console.log("ERROR causes (and the attempt at which the tenant's job failed; transient errors are retried until the phase's deadline, whatever the attempt count):");
     for (const { r, t } of errors) {
       const job = t.lastJob ? ` [${t.lastJob.type} job ${t.lastJob.status} at attempt ${t.lastJob.attempts + 1} of ${t.lastJob.maxAttempts}]` : "";
       console.log(`  ${r.fault} at ${r.phase}, ${t.slug}: ${t.cause ?? "(none)"}${job}`);

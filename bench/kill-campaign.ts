@@ -5,7 +5,7 @@
  * the totals, the problems and a verdict line; exits 1 on any problem. See test/kill-campaign.ts.
  *
  *   npx tsx bench/kill-campaign.ts [--tenants 50] [--kills 20] [--seed N] [--min-delay-ms 50] [--max-delay-ms 2000]
- *     [--task-delay-ms 20] [--deploy-ms 40] [--settle-timeout-s 120] [--keep]
+ *     [--task-delay-ms 60] [--deploy-ms 300] [--settle-timeout-s 120] [--keep]
  *
  * Without --seed a random one is drawn and printed; pass it back to replay the same kill delays.
  * --keep leaves the database and the panels' log in the printed folder (always kept on failure).
@@ -21,8 +21,8 @@ const { values } = parseArgs({
     seed: { type: "string" },
     "min-delay-ms": { type: "string", default: "50" },
     "max-delay-ms": { type: "string", default: "2000" },
-    "task-delay-ms": { type: "string", default: "20" },
-    "deploy-ms": { type: "string", default: "40" },
+    "task-delay-ms": { type: "string", default: "60" },
+    "deploy-ms": { type: "string", default: "300" },
     "settle-timeout-s": { type: "string", default: "120" },
     keep: { type: "boolean", default: false },
   },

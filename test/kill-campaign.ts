@@ -41,7 +41,7 @@ export interface KillCampaignOptions {
   maxDelayMs?: number;
   /** How long the last process may take to settle every tenant (default 120 s). */
   settleTimeoutMs?: number;
-  /** Emulator timing: per task state step and per stack deploy (default 20 ms and 40 ms). */
+  /** Emulator timing: per task state step and per stack deploy (default 60 ms and 300 ms: 2 serialized deploys per tenant make the run outlast the kills). */
   taskDelayMs?: number;
   deployDurationMs?: number;
   /** Extra environment for the panel processes (PROVISIONING_*, RECONCILE_INTERVAL_SECONDS, …). */
@@ -136,8 +136,8 @@ export async function runKillCampaign(options: KillCampaignOptions): Promise<Kil
     seed: options.seed,
     minDelayMs: options.minDelayMs ?? 50,
     maxDelayMs: options.maxDelayMs ?? 2000,
-    taskDelayMs: options.taskDelayMs ?? 20,
-    deployDurationMs: options.deployDurationMs ?? 40,
+    taskDelayMs: options.taskDelayMs ?? 60,
+    deployDurationMs: options.deployDurationMs ?? 300,
   };
   const settleTimeoutMs = options.settleTimeoutMs ?? 120_000;
   const log = options.log ?? (() => undefined);
@@ -320,6 +320,13 @@ export async function runKillCampaign(options: KillCampaignOptions): Promise<Kil
       last.child.kill("SIGKILL");
       await last.exited;
     } else if (stopped.code !== 0) problems.push(`panel ${last.pid} stopped with ${stopped.code ?? stopped.signal} after SIGTERM`);
+
+    // A kill that found nothing to cut proves nothing: the run must outlast the kills.
+    const SETTLED = new Set(["ACTIVE", "ERROR"]);
+    for (const l of landings) {
+      const working = l.creating || l.tenants < opts.tenants || Object.keys(l.where).some((k) => !SETTLED.has(k));
+      if (!working) problems.push(`kill ${l.kill} found every tenant settled: the run ended before the kills did (slow the emulator down: task step, deploy time)`);
+    }
 
     // 5. The check, on the database the processes left and on the emulator's stacks.
     const tenantRows = await prisma.tenant.findMany({ select: { slug: true } });

@@ -49,6 +49,7 @@ import path from "node:path";
 import readline from "node:readline";
 import { parseArgs } from "node:util";
 import { until } from "../test/wait";
+import { seededRandom } from "../emulator/ids";
 import { seededTenantId } from "../test/seed-tenants";
 import { KINDS, runBrowsers, verifyBrowsers, type Browser, type Cause, type Sample } from "./support/browser-load";
 
@@ -371,13 +372,7 @@ function percentile(xs: number[], p: number): number {
 /** A deterministic shuffle (mulberry32), so each browser walks its tenants in its own order. */
 function shuffle<T>(items: T[], seed: number): T[] {
   const out = [...items];
-  let state = seed;
-  const random = () => {
-    state = (state + 0x6d2b79f5) | 0;
-    let t = Math.imul(state ^ (state >>> 15), 1 | state);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 2 ** 32;
-  };
+  const random = seededRandom(seed);
   for (let i = out.length - 1; i > 0; i--) {
     const j = Math.floor(random() * (i + 1));
     [out[i], out[j]] = [out[j]!, out[i]!];

@@ -5,14 +5,30 @@
  */
 import { randomBytes } from "node:crypto";
 
+/** mulberry32: a small, fast seeded generator of 32-bit unsigned integers. */
+export function mulberry32(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return (t ^ (t >>> 14)) >>> 0;
+  };
+}
+
+/** Seeded floats in [0, 1): the same sequence on every run (tests, campaigns, benches). */
+export function seededRandom(seed: number): () => number {
+  const next = mulberry32(seed);
+  return () => next() / 4294967296;
+}
+
 /** Produces IDs; deterministic when seeded. */
 export class IdGenerator {
-  private state: number;
-  private readonly seeded: boolean;
+  private readonly next: (() => number) | null;
 
   constructor(seed?: number) {
-    this.seeded = seed !== undefined;
-    this.state = (seed ?? 0) >>> 0;
+    this.next = seed === undefined ? null : mulberry32(seed);
   }
 
   /** A 25-character swarm-style ID (service, task, node, network, config, secret, swarm). */
@@ -38,16 +54,8 @@ export class IdGenerator {
   }
 
   private bytes(n: number): number[] {
-    if (!this.seeded) return [...randomBytes(n)];
-    const out: number[] = [];
-    for (let i = 0; i < n; i++) {
-      // mulberry32: small, fast and good enough for unique-looking IDs.
-      this.state = (this.state + 0x6d2b79f5) >>> 0;
-      let t = this.state;
-      t = Math.imul(t ^ (t >>> 15), t | 1);
-      t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-      out.push(((t ^ (t >>> 14)) >>> 0) & 0xff);
-    }
-    return out;
+    const next = this.next;
+    if (!next) return [...randomBytes(n)];
+    return Array.from({ length: n }, () => next() & 0xff);
   }
 }

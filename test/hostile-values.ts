@@ -4,6 +4,7 @@
  * Each value has a category and a name, so a failure says which value broke what; `describeValue`
  * prints a value safely (escaped, truncated) for failure messages and logs.
  */
+import { seededRandom } from "../emulator/ids";
 
 export const HOSTILE_CATEGORIES = [
   "sql",
@@ -373,18 +374,6 @@ function basePayloads(): HostileString[] {
   return out;
 }
 
-/** A small deterministic generator (mulberry32), so "random" values are the same on every run. */
-function seeded(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 /** Code points drawn from everywhere hostile: controls, surrogates, specials, astral planes. */
 const RANDOM_RANGES: [number, number][] = [
   [0x00, 0x1f],
@@ -401,7 +390,7 @@ const RANDOM_RANGES: [number, number][] = [
 ];
 
 function randomStrings(count: number): HostileString[] {
-  const next = seeded(0x5eed);
+  const next = seededRandom(0x5eed);
   return Array.from({ length: count }, (_, i) => {
     const length = 1 + Math.floor(next() * 40);
     let value = "";

@@ -28,6 +28,7 @@ import os from "node:os";
 import path from "node:path";
 import readline from "node:readline";
 import { startEmulator, type RunningEmulator } from "../emulator";
+import { seededRandom } from "../emulator/ids";
 import { createPrisma, type PrismaClient } from "../server/db/client";
 import { migrateDatabase, projectRoot } from "../server/db/migrate";
 import { checkConvergence, reportProblems, type ConvergenceReport } from "./fault-campaign";
@@ -102,18 +103,6 @@ const API_KEY = "ptr_kill_campaign";
 
 /** Tenant creations in flight at once. */
 const CREATE_CONCURRENCY = 4;
-
-/** mulberry32: a small seeded generator of floats in [0, 1). */
-export function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 interface Panel {
   child: ChildProcess;

@@ -77,4 +77,18 @@ describe("the reconcile loop", () => {
     await prisma.job.update({ where: { id: job.id }, data: { status: "CANCELLED" } });
     expect((await t.app.services.reconciler.runOnce()).drift).toEqual([expect.stringContaining("is SUSPENDED but")]);
   });
+
+  it("reports a stack no tenant owns, but not the stack of a tenant that has not recorded it yet", async () => {
+    t = await startTestApp({}, { worker: false });
+    const owner = await t.app.services.users.create({ email: "n@example.com", password: "owner password 123", role: "CLIENT" });
+    const tenant = await t.app.services.tenants.create({ name: "Named", domain: "named.example.com", ownerId: owner.id }, SYSTEM);
+    const slug = (await t.app.services.prisma.tenant.findUniqueOrThrow({ where: { id: tenant.id } })).slug;
+    // As if a panel was killed after Portainer created the stack, before the tenant saved its name.
+    for (const name of [`mautic-${slug}`, "mautic-nobody"]) {
+      const file = `version: "3.8"\nservices:\n  web:\n    image: nginx:1.27\n    deploy:\n      labels: { io.mautic-panel.managed: "true" }\n`;
+      await t.app.services.portainer.createSwarmStackFromString({ name, stackFileContent: file });
+    }
+    const report = await t.app.services.reconciler.runOnce();
+    expect(report.orphanStacks).toEqual(["mautic-nobody"]);
+  });
 });

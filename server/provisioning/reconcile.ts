@@ -8,7 +8,7 @@
 import type { Tenant } from "../generated/prisma/client";
 import { PANEL_FILTER } from "../portainer/client";
 import type { SwarmService, SwarmTask } from "../portainer/domain";
-import { opsStackNameFor } from "../stacks/names";
+import { opsStackNameFor, stackNameFor } from "../stacks/names";
 import { enqueueJob } from "./job-queue";
 import type { ProvisioningDeps } from "./deps";
 import { messageOf } from "./failures";
@@ -101,9 +101,14 @@ export class Reconciler {
 
       const tenants = await prisma.tenant.findMany({ where: { status: { in: ["ACTIVE", "SUSPENDED", "ERROR", "MAINTENANCE"] }, stackName: { not: null } } });
       const known = new Set(tenants.map((t) => t.stackName!));
-      const live = await prisma.tenant.findMany({ where: { status: { notIn: ["DELETED"] }, stackName: { not: null } }, select: { stackName: true, slug: true } });
-      // A live tenant's ops stack (a backup or restore under way) belongs to it too.
-      for (const t of live) known.add(t.stackName!).add(opsStackNameFor(t.slug));
+      // Every live tenant owns the stack named after its slug, even before it records the name: a
+      // panel stopped between Portainer creating the stack and the tenant saving it leaves such a
+      // stack, which the tenant's DEPLOYING adopts. Its ops stack (a backup or restore) is its own too.
+      const live = await prisma.tenant.findMany({ where: { status: { notIn: ["DELETED"] } }, select: { stackName: true, slug: true } });
+      for (const t of live) {
+        if (t.stackName) known.add(t.stackName);
+        known.add(stackNameFor(t.slug)).add(opsStackNameFor(t.slug));
+      }
       for (const stack of servicesByStack.keys()) if (stack && !known.has(stack)) report.orphanStacks.push(stack);
       if (report.orphanStacks.length > 0) logger.warn({ stacks: report.orphanStacks }, "stacks with the panel's label belong to no tenant");
 

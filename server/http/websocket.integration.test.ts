@@ -4,7 +4,7 @@ import WebSocket from "ws";
 import { CLIENT, seedUsers, signIn, startTestApp, type TestApp } from "../../test/app";
 
 /** Runs one operation over graphql-ws with the given upgrade headers. */
-function wsRequest(url: string, query: string, headers: Record<string, string>): Promise<unknown> {
+function wsRequest(url: string, query: string, headers: Record<string, string>, variables?: Record<string, unknown>): Promise<unknown> {
   return new Promise((resolve, reject) => {
     class HeaderWebSocket extends WebSocket {
       constructor(address: string, protocols?: string | string[]) {
@@ -14,7 +14,7 @@ function wsRequest(url: string, query: string, headers: Record<string, string>):
     const client = createClient({ url: url.replace(/^http/, "ws") + "/graphql", webSocketImpl: HeaderWebSocket, retryAttempts: 0, lazy: true });
     let result: unknown;
     client.subscribe(
-      { query },
+      { query, variables },
       {
         next: (value) => (result = value),
         error: (error) => {
@@ -67,5 +67,27 @@ describe("GraphQL over WebSocket", () => {
       message: "Sign in over HTTP: a WebSocket cannot set the session cookie.",
       extensions: { code: "FORBIDDEN" },
     });
+  });
+
+  it("answers hostile subscription arguments with an error, never a hang or a crash", async () => {
+    const query = "subscription($id: ID!) { tenantEvents(tenantId: $id) { id } }";
+    const hostile: [string, unknown, RegExp][] = [
+      ["a lone surrogate", "tenant\ud800", /VALIDATION_FAILED/],
+      ["a prototype key", "__proto__", /NOT_FOUND|FORBIDDEN/],
+      ["SQL", "' OR 1=1 --", /NOT_FOUND|FORBIDDEN/],
+      ["a null byte", "tenant\u0000id", /NOT_FOUND|FORBIDDEN/],
+      ["10 KB", "x".repeat(10_000), /NOT_FOUND|FORBIDDEN/],
+      ["an object", { $ne: null }, /ID cannot represent|got invalid value/],
+      ["null", null, /must not be null/],
+    ];
+    for (const [what, id, expected] of hostile) {
+      const outcome = await wsRequest(t.url, query, { cookie, origin: t.url }, { id }).then(
+        (result) => JSON.stringify(result),
+        (error: unknown) => JSON.stringify(error),
+      );
+      expect(outcome, what).toMatch(expected);
+    }
+    // The server still answers on a new connection.
+    expect(await wsRequest(t.url, "{ me { email } }", { cookie, origin: t.url })).toEqual({ data: { me: { email: CLIENT.email } } });
   });
 });

@@ -264,6 +264,8 @@ test.describe("hostile form posts", () => {
     ];
     for (const [name, fields] of intents) {
       for (const [who, cookie] of [["admin", admin], ["owner", owner]] as const) {
+        // Reveals are limited per account and hour: the shared admin's are left to the other specs.
+        if (name === "reveal" && who === "admin") continue;
         // The owner may use few of these intents: a shorter sample shows the refusal.
         await campaign(`POST ${here} ${name} as ${who}`, who === "admin" ? some() : some().slice(0, 8), (v, address) => post(here, fields(v), cookie, address));
       }
@@ -308,10 +310,21 @@ test.describe("hostile form posts", () => {
     for (const [name, fields] of tokenFields) {
       await campaign(`POST /tokens ${name}`, some(), (v, address) => post("/tokens", fields(v), owner, address), (a) => a.status === 200 && a.text.includes("mtp_"));
     }
+    // The filter matches no tenant (no such plan, no such image), so even an accepted start upgrades
+    // nothing on this shared server; an empty plan alone would mean "every plan".
     const upgradeFields = ["intent", "id", "mauticImage", "plan", "fromImage", "batchSize", "maxFailurePercent"];
     for (const field of upgradeFields) {
-      await campaign(`POST /upgrades ${field}`, some(), (v, address) =>
-        post("/upgrades", { intent: field === "id" ? "stop" : "start", mauticImage: "mautic/mautic:7.2.0-apache", batchSize: "5", maxFailurePercent: "20", plan: "hostile-forms-no-such-plan", [field]: v }, admin, address),
+      await campaign(
+        `POST /upgrades ${field}`,
+        some(),
+        (v, address) =>
+          post(
+            "/upgrades",
+            { intent: field === "id" ? "stop" : "start", mauticImage: "mautic/mautic:7.2.0-apache", batchSize: "5", maxFailurePercent: "20", plan: "hostile-forms-no-such-plan", fromImage: "mautic/mautic:0.0.0-hostile-forms", [field]: v },
+            admin,
+            address,
+          ),
+        redirected,
       );
     }
     expect(problems).toEqual([]);

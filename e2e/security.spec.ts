@@ -43,7 +43,7 @@ test.describe("security of pages and bundle", () => {
       const created = await graphql(
         admin,
         `mutation($input: CreateTenantInput!) { createTenant(input: $input) { __typename ... on MutationCreateTenantSuccess { data { id } } } }`,
-        { input: { name: `Sec ${key}`, domain: `sec-${key}.client-e2e.example`, ownerEmail: who.email, mailerDsn: `smtp://u:${key}-Mailer-Pass-77@smtp.example.com:25` } },
+        { input: { name: `Sec ${key}`, domain: `sec-${key}.client-e2e.example`, ownerEmail: who.email, plan: "small", mailerDsn: `smtp://u:${key}-Mailer-Pass-77@smtp.example.com:25` } },
       );
       ids[key] = created.createTenant.data.id;
     }
@@ -51,6 +51,10 @@ test.describe("security of pages and bundle", () => {
   });
 
   test.afterAll(async () => {
+    // The emulator's nodes are shared with the specs that run after this one: give their room back.
+    for (const [key, id] of Object.entries(ids)) {
+      if (id) await graphql(admin, `mutation($id: ID!, $confirm: String!) { deleteTenant(id: $id, confirm: $confirm, deleteData: true, finalBackup: false) { __typename } }`, { id, confirm: `sec-${key}.client-e2e.example` });
+    }
     await admin?.dispose();
     await mine?.dispose();
   });

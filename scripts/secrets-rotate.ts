@@ -14,7 +14,8 @@ import { loadAppSecret, loadDatabasePath } from "../server/config/env";
 import { databaseInUse, DatabaseFileError } from "../server/db/backup";
 import { createPrisma } from "../server/db/client";
 import { migrateDatabase } from "../server/db/migrate";
-import { rotateAppSecret, SecretRotationError } from "../server/tenants/rotate-app-secret";
+import { OperatorError } from "../server/errors";
+import { rotateAppSecret } from "../server/tenants/rotate-app-secret";
 import { runCli } from "./support/cli";
 
 const USAGE = "Usage: npm run secrets:rotate -- [--new-secret-file FILE]   (or the new secret on standard input)";
@@ -26,20 +27,18 @@ async function readStdin(): Promise<string> {
   return text.split(/\r?\n/)[0] ?? "";
 }
 
-class SecretFileError extends Error {}
 
 await runCli({
   usage: USAGE,
   options: { "new-secret-file": { type: "string" } },
   positionals: 0,
-  expected: [SecretRotationError, SecretFileError],
   async main(values) {
     const file = values["new-secret-file"];
     let next: string;
     try {
       next = (typeof file === "string" ? fs.readFileSync(file, "utf8").replace(/\r?\n$/, "") : await readStdin()).trim();
     } catch (error) {
-      throw new SecretFileError(`The new secret file cannot be read: ${(error as Error).message}`);
+      throw new OperatorError("SECRET_FILE", `The new secret file cannot be read: ${(error as Error).message}`);
     }
     if (!next) {
       console.error(`Give the new APP_SECRET in a file or on standard input.\n${USAGE}`);

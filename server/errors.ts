@@ -33,6 +33,20 @@ export class AppError extends Error {
   }
 }
 
+/**
+ * A failure of a maintenance command (database backup and restore, secret rotation) whose message
+ * tells the operator what to do: the command prints it and exits 1 (scripts/support/cli.ts).
+ */
+export class OperatorError extends Error {
+  constructor(
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+    this.name = new.target.name;
+  }
+}
+
 /** One problem with one input field; `field` is the input's name (dotted for nested input). */
 export interface FieldError {
   field: string;

@@ -5,20 +5,15 @@
  */
 import { parseArgs, type ParseArgsConfig } from "node:util";
 import { ConfigError } from "../../server/config/env";
-import { DatabaseFileError } from "../../server/db/backup";
+import { OperatorError } from "../../server/errors";
 
 type Options = NonNullable<ParseArgsConfig["options"]>;
-
-/** Errors whose message tells the operator what to do; everything else is a bug and is thrown. */
-const EXPECTED: (abstract new (...args: never[]) => Error)[] = [ConfigError, DatabaseFileError];
 
 export async function runCli<O extends Options>(spec: {
   usage: string;
   options: O;
   /** How many positional arguments the command takes. */
   positionals: number;
-  /** More error classes whose message is enough. */
-  expected?: (abstract new (...args: never[]) => Error)[];
   main: (values: Record<string, string | boolean | undefined>, positionals: string[]) => Promise<number | void>;
 }): Promise<void> {
   let parsed;
@@ -42,7 +37,8 @@ export async function runCli<O extends Options>(spec: {
   try {
     process.exitCode = (await spec.main(values, parsed.positionals)) ?? 0;
   } catch (error) {
-    if ([...EXPECTED, ...(spec.expected ?? [])].some((type) => error instanceof type)) {
+    // Errors whose message tells the operator what to do; anything else is a bug and is thrown.
+    if (error instanceof ConfigError || error instanceof OperatorError) {
       console.error((error as Error).message);
       process.exitCode = 1;
       return;

@@ -13,12 +13,11 @@ import { createHash } from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
 import Database from "better-sqlite3";
+import { OperatorError } from "../errors";
 
-export class DatabaseFileError extends Error {
-  readonly code = "DATABASE_FILE" as const;
+export class DatabaseFileError extends OperatorError {
   constructor(message: string) {
-    super(message);
-    this.name = "DatabaseFileError";
+    super("DATABASE_FILE", message);
   }
 }
 

@@ -6,6 +6,7 @@
  * stopped, then started with the new APP_SECRET.
  */
 import type { PrismaClient } from "../db/client";
+import { OperatorError } from "../errors";
 import { TenantSecretBox, type TenantSecretName } from "./tenant-secrets";
 
 const FIELDS: readonly { name: TenantSecretName; column: "mysqlPasswordEnc" | "mysqlRootPasswordEnc" | "mauticAdminPasswordEnc" | "mailerDsnEnc" }[] = [
@@ -15,11 +16,9 @@ const FIELDS: readonly { name: TenantSecretName; column: "mysqlPasswordEnc" | "m
   { name: "mailerDsn", column: "mailerDsnEnc" },
 ];
 
-export class SecretRotationError extends Error {
-  readonly code = "SECRET_ROTATION" as const;
+export class SecretRotationError extends OperatorError {
   constructor(message: string) {
-    super(message);
-    this.name = "SecretRotationError";
+    super("SECRET_ROTATION", message);
   }
 }
 

@@ -21,6 +21,7 @@ import { parseArgs } from "node:util";
 import autocannon from "autocannon";
 import { createClient, type Client } from "graphql-ws";
 import WebSocket from "ws";
+import { percentile } from "./support/stats";
 
 const { values } = parseArgs({
   options: {
@@ -161,10 +162,8 @@ for (let round = 0; round < rounds; round++) {
   completions.push(Math.max(...times));
   await new Promise((r) => setTimeout(r, 100));
 }
-const sorted = (xs: number[]) => [...xs].sort((a, b) => a - b);
-const q = (xs: number[], p: number) => sorted(xs)[Math.min(xs.length - 1, Math.floor((p / 100) * xs.length))]!;
 console.log(
-  `fan-out of one event to ${subscribers} subscribers, ${rounds} rounds: per delivery p50 ${q(deliveries, 50).toFixed(1)} ms  p95 ${q(deliveries, 95).toFixed(1)} ms  max ${Math.max(...deliveries).toFixed(1)} ms; last subscriber p50 ${q(completions, 50).toFixed(1)} ms  p95 ${q(completions, 95).toFixed(1)} ms`,
+  `fan-out of one event to ${subscribers} subscribers, ${rounds} rounds: per delivery p50 ${percentile(deliveries, 50).toFixed(1)} ms  p95 ${percentile(deliveries, 95).toFixed(1)} ms  max ${Math.max(...deliveries).toFixed(1)} ms; last subscriber p50 ${percentile(completions, 50).toFixed(1)} ms  p95 ${percentile(completions, 95).toFixed(1)} ms`,
 );
 const rssEnd = await rss();
 console.log(`panel RSS: ${(rssStart / 2 ** 20).toFixed(0)} MiB before load, ${(rssEnd / 2 ** 20).toFixed(0)} MiB after (${(((rssEnd - rssStart) / rssStart) * 100).toFixed(0)}%)`);
@@ -173,6 +172,6 @@ await Promise.all(clients.map((c) => c.dispose()));
 panel.stdin!.end();
 await new Promise((r) => panel.once("exit", r));
 const p95 = pct(list, 95);
-const fanOut95 = q(deliveries, 95);
+const fanOut95 = percentile(deliveries, 95);
 console.log(`verdict: ${failures} failed requests; list p95 ${p95} ms (target 30: ${p95 <= 30 ? "met" : "not met"}); fan-out p95 ${fanOut95.toFixed(1)} ms (target 100: ${fanOut95 <= 100 ? "met" : "not met"})`);
 process.exit(failures > 0 ? 1 : 0);

@@ -51,6 +51,7 @@ import { parseArgs } from "node:util";
 import { until } from "../test/wait";
 import { seededRandom } from "../emulator/ids";
 import { seededTenantId } from "../test/seed-tenants";
+import { percentile } from "./support/stats";
 import { KINDS, runBrowsers, verifyBrowsers, type Browser, type Cause, type Sample } from "./support/browser-load";
 
 const { values } = parseArgs({
@@ -360,13 +361,6 @@ async function shutDown(children: ChildProcess | null): Promise<void> {
   children?.send({ type: "stop" });
   panel.stdin!.end();
   await new Promise((resolve) => panel.once("exit", resolve));
-}
-
-/** Nearest-rank percentile. */
-function percentile(xs: number[], p: number): number {
-  if (xs.length === 0) return NaN;
-  const sorted = [...xs].sort((a, b) => a - b);
-  return sorted[Math.max(0, Math.ceil((p / 100) * sorted.length) - 1)]!;
 }
 
 /** A deterministic shuffle (mulberry32), so each browser walks its tenants in its own order. */

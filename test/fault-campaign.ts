@@ -10,6 +10,7 @@
  */
 import fs from "node:fs";
 import net from "node:net";
+import { setTimeout as sleep } from "node:timers/promises";
 import { startEmulator, type EmulatorControl, type FaultSpec, type RunningEmulator } from "../emulator";
 import type { PrismaClient } from "../server/db/client";
 import { SYSTEM } from "../server/events/tenant-events";
@@ -510,7 +511,6 @@ export interface CellResult {
   warnings: string[];
 }
 
-const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 /** With `windowFrom: "first-bite"`, the window starts this long after the injection at the latest. */
 const FIRST_BITE_WAIT_MS = 2000;

@@ -27,6 +27,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import readline from "node:readline";
+import { setTimeout as sleep } from "node:timers/promises";
 import { startEmulator, type RunningEmulator } from "../emulator";
 import { seededRandom } from "../emulator/ids";
 import { createPrisma, type PrismaClient } from "../server/db/client";
@@ -374,10 +375,6 @@ export async function runKillCampaign(options: KillCampaignOptions): Promise<Kil
 /** Whether the process has exited (a request to it failed because it died, not by a bug). */
 async function isDead(panel: Panel): Promise<boolean> {
   return (await Promise.race([panel.exited.then(() => true), sleep(200).then(() => false)])) === true;
-}
-
-function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, Math.max(0, ms)));
 }
 
 /** Messages of the panels' log lines at warn and above, counted (the log is JSON lines). */

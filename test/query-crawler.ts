@@ -1,12 +1,9 @@
 /**
- * Builds, from the printed schema, one query per root Query field that selects everything
+ * Builds, from the panel's schema, one query per root Query field that selects everything
  * reachable to a given depth (every member of a union or interface, every scalar), so a test can
  * read all the API shows without keeping a hand-written list in step with the schema.
  */
-import fs from "node:fs";
-import path from "node:path";
 import {
-  buildSchema,
   getNamedType,
   isEnumType,
   isInputObjectType,
@@ -21,10 +18,6 @@ import {
   type GraphQLNamedType,
   type GraphQLSchema,
 } from "graphql";
-
-export function loadPrintedSchema(): GraphQLSchema {
-  return buildSchema(fs.readFileSync(path.join(import.meta.dirname, "..", "graphql", "schema.graphql"), "utf8"));
-}
 
 /** Values for required arguments, by argument name (falls back on the argument's type). */
 export type ArgumentValues = Record<string, unknown>;

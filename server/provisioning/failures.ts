@@ -9,9 +9,9 @@ import { PermanentJobError } from "./worker";
 const PERMANENT = new Set(["BAD_REQUEST", "UNAUTHORIZED", "FORBIDDEN", "NOT_FOUND", "DEPLOY_FAILED", "UNSUPPORTED_VERSION"]);
 
 export function classify(error: unknown): unknown {
-  // A deploy that failed because Portainer could not reach the Docker engine (the client marks it
-  // retryable, reason ENDPOINT_UNREACHABLE) is the environment being down, not a broken stack.
-  if (isPortainerError(error) && PERMANENT.has(error.code) && !(error.code === "DEPLOY_FAILED" && error.retryable)) {
+  // The client knows better than the code alone: a deploy that failed because Portainer could not
+  // reach the Docker engine (DEPLOY_FAILED, reason ENDPOINT_UNREACHABLE) is marked retryable.
+  if (isPortainerError(error) && PERMANENT.has(error.code) && !error.retryable) {
     return new PermanentJobError(error.message, { portainerCode: error.code }, { cause: error });
   }
   return error;
